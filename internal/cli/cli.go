@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// Env is everything a command may touch of its process: streams,
+// environment variables and the working directory. Tests build their own;
+// main uses ProcessEnv. Nothing in this package reads os globals directly.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv looks up an environment variable ("" when unset).
+	Getenv func(string) string
+	// Environ lists the environment as KEY=VALUE pairs.
+	Environ func() []string
+	// Dir is the working directory; -chdir changes it for the command.
+	Dir string
+	// StdoutIsTerminal and StdinIsTerminal decide colour and prompts.
+	StdoutIsTerminal bool
+	StdinIsTerminal  bool
+	StderrIsTerminal bool
+}
+
+// ProcessEnv describes the running process.
+func ProcessEnv() *Env {
+	dir, err := os.Getwd()
+	if err != nil {
+		dir = "."
+	}
+	return &Env{
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		Environ:          os.Environ,
+		Dir:              dir,
+		StdoutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		StdinIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		StderrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+}
+
+// Exit codes shared by the commands.
+const (
+	ExitOK      = 0
+	ExitError   = 1
+	ExitChanges = 2 // plan -detailed-exitcode found changes
+	ExitFormat  = 3 // fmt -check found unformatted files
+)
+
+// Meta carries the global options to a command.
+type Meta struct {
+	*Env
+	// Color is true when output may carry ANSI colour: a terminal, no
+	// NO_COLOR and no -no-color.
+	Color bool
+}
+
+// Path resolves p against the working directory.
+func (m *Meta) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(m.Dir, p)
+}
+
+// Errorf prints an error line on stderr.
+func (m *Meta) Errorf(format string, args ...any) {
+	fmt.Fprintf(m.Stderr, "Error: "+format+"\n", args...)
+}
+
+type command struct {
+	name     string
+	synopsis string
+	run      func(ctx context.Context, m *Meta, args []string) int
+}
+
+func commands() map[string]command {
+	list := []command{
+		{"validate", "Check the configuration offline", runValidate},
+		{"fmt", "Rewrite configuration files to the canonical layout", runFmt},
+		{"version", "Print the entraform version", runVersion},
+	}
+	list = append(list, laterCommands()...)
+	m := make(map[string]command, len(list))
+	for _, c := range list {
+		m[c.name] = c
+	}
+	return m
+}
+
+// Run executes one entraform invocation and returns its exit code.
+func Run(ctx context.Context, args []string, env *Env) int {
+	m := &Meta{Env: env}
+	noColor := false
+	// Global options come before the command name.
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		switch name {
+		case "chdir":
+			if !hasValue {
+				if len(args) < 2 {
+					m.Errorf("-chdir needs a directory")
+					return ExitError
+				}
+				value = args[1]
+				args = args[1:]
+			}
+			m.Env = withDir(m.Env, m.Path(value))
+		case "no-color":
+			noColor = true
+		case "h", "help":
+			usage(m.Stdout)
+			return ExitOK
+		case "v", "version":
+			return runVersion(ctx, m, nil)
+		default:
+			m.Errorf("unknown global option %q", args[0])
+			usage(m.Stderr)
+			return ExitError
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		usage(m.Stderr)
+		return ExitError
+	}
+	m.Color = !noColor && env.StdoutIsTerminal && env.Getenv("NO_COLOR") == ""
+	if st, err := os.Stat(m.Dir); err != nil || !st.IsDir() {
+		m.Errorf("working directory %s does not exist", m.Dir)
+		return ExitError
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		m.Errorf("unknown command %q", args[0])
+		usage(m.Stderr)
+		return ExitError
+	}
+	return cmd.run(ctx, m, args[1:])
+}
+
+func withDir(e *Env, dir string) *Env {
+	c := *e
+	c.Dir = dir
+	return &c
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: entraform [-chdir=DIR] [-no-color] COMMAND [options]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].synopsis)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'entraform COMMAND -h' for a command's options.")
+}

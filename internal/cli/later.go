@@ -1,0 +1,5 @@
+package cli
+
+// laterCommands lists the commands whose packages land after the
+// foundation. Each moves into its own file as it is built.
+func laterCommands() []command { return nil }
