@@ -1,0 +1,303 @@
+package localtenant
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// faultState is the fault configuration with its seeded RNG.
+type faultState struct {
+	mu        sync.Mutex
+	f         Faults
+	rng       *rand.Rand
+	failCount int
+	failCode  int
+}
+
+func newFaultState(f Faults) *faultState {
+	fs := &faultState{}
+	fs.set(f)
+	return fs
+}
+
+func (fs *faultState) set(f Faults) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.f = f
+	fs.rng = rand.New(rand.NewPCG(uint64(f.Seed), uint64(f.Seed)^0x9e3779b97f4a7c15))
+}
+
+func (fs *faultState) get() Faults {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.f
+}
+
+func (fs *faultState) failNext(n, status int) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.failCount, fs.failCode = n, status
+}
+
+// fault is an injected failure: the status and, for 429/503, the
+// Retry-After seconds.
+type fault struct {
+	status     int
+	retryAfter int
+}
+
+// takeFailNext consumes one FailNext failure, if any is left.
+func (fs *faultState) takeFailNext() (fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.failCount <= 0 {
+		return fault{}, false
+	}
+	fs.failCount--
+	f := fault{status: fs.failCode}
+	if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
+		f.retryAfter = fs.f.retryAfterSeconds()
+	}
+	return f, true
+}
+
+// draw decides from the seeded RNG whether a request (or $batch item) is
+// throttled or fails. Each call takes exactly two numbers from the RNG, so
+// a seed gives the same sequence of outcomes for the same sequence of
+// requests.
+func (fs *faultState) draw() (fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	u := fs.rng.Float64()
+	pick := fs.rng.IntN(3)
+	switch {
+	case u < fs.f.ThrottleRate:
+		return fault{status: http.StatusTooManyRequests, retryAfter: fs.f.retryAfterSeconds()}, true
+	case u < fs.f.ThrottleRate+fs.f.ErrorRate:
+		status := []int{http.StatusServiceUnavailable, http.StatusInternalServerError, http.StatusGatewayTimeout}[pick]
+		f := fault{status: status}
+		if status == http.StatusServiceUnavailable {
+			f.retryAfter = fs.f.retryAfterSeconds()
+		}
+		return f, true
+	}
+	return fault{}, false
+}
+
+// itemFault is for $batch: whether one item of a batch is throttled or
+// fails (ThrottleRate and ErrorRate; FailNext counts whole HTTP
+// requests only). The batch handler answers the item with status, a
+// Retry-After header when retryAfter > 0, and an OData error body from
+// faultBody.
+func (s *Server) itemFault() (status, retryAfter int, ok bool) {
+	f, ok := s.faults.draw()
+	return f.status, f.retryAfter, ok
+}
+
+// faultBody is the OData error for an injected failure status.
+func (s *Server) faultBody(r *http.Request, status int) ODataError {
+	code, msg := faultCode(status)
+	return odataError(r, s.clock.now(), code, msg)
+}
+
+func faultCode(status int) (code, msg string) {
+	switch status {
+	case http.StatusTooManyRequests:
+		return CodeTooManyRequests, "Too many requests. Please retry after the time in the Retry-After header."
+	case http.StatusServiceUnavailable:
+		return CodeServiceNotAvail, "The service is temporarily unavailable. Please retry later."
+	case http.StatusGatewayTimeout:
+		return CodeGatewayTimeout, "The operation timed out."
+	case http.StatusInternalServerError:
+		return CodeGeneralException, "An unexpected error occurred."
+	}
+	return CodeGeneralException, fmt.Sprintf("Injected failure (HTTP %d).", status)
+}
+
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f fault) {
+	if f.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+	}
+	body := s.faultBody(r, f.status)
+	writeJSON(w, f.status, body)
+}
+
+// requestLog keeps every request and writes JSON lines to w.
+type requestLog struct {
+	mu   sync.Mutex
+	w    io.Writer
+	recs []RequestRecord
+}
+
+func (l *requestLog) add(rec RequestRecord) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.recs = append(l.recs, rec)
+	if l.w != nil {
+		line, _ := json.Marshal(struct {
+			Method string  `json:"method"`
+			Host   string  `json:"host"`
+			Path   string  `json:"path"`
+			Status int     `json:"status"`
+			Ms     float64 `json:"ms"`
+		}{rec.Method, rec.Host, rec.Path, rec.Status, rec.Ms})
+		l.w.Write(append(line, '\n'))
+	}
+}
+
+func (l *requestLog) records() []RequestRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]RequestRecord(nil), l.recs...)
+}
+
+func (l *requestLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.recs = nil
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// ServeHTTP is the middleware chain: request log, latency, FailNext,
+// throttle, error rate (those three on Graph and SharePoint hosts only),
+// then the route (501 when none matches), with access token validation
+// for non-public Graph and SharePoint routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	s.serve(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	s.log.add(RequestRecord{
+		Method: r.Method,
+		Host:   hostOnly(r.Host),
+		Path:   r.URL.Path,
+		Query:  r.URL.RawQuery,
+		Status: rec.status,
+		Ms:     float64(time.Since(start).Microseconds()) / 1000,
+	})
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	f := s.faults.get()
+	if f.Latency > 0 {
+		t := time.NewTimer(f.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	kind := hostKindOf(hostOnly(r.Host))
+	if kind == HostGraph || kind == HostSharePoint {
+		if ft, ok := s.faults.takeFailNext(); ok {
+			s.writeFault(w, r, ft)
+			return
+		}
+		if ft, ok := s.faults.draw(); ok {
+			s.writeFault(w, r, ft)
+			return
+		}
+	}
+	route, vals := s.router.match(kind, r.Method, r.URL.EscapedPath())
+	if route == nil {
+		s.notImplemented(w, r, kind)
+		return
+	}
+	for k, v := range vals {
+		r.SetPathValue(k, v)
+	}
+	if !route.Public && (kind == HostGraph || kind == HostSharePoint) {
+		c, ok := s.authenticate(w, r, kind)
+		if !ok {
+			return
+		}
+		r = r.WithContext(withCaller(r.Context(), c))
+	}
+	route.Handler(w, r)
+}
+
+// authenticate validates the bearer token for a Graph or SharePoint
+// request and answers 401 as that service does when it is missing or bad.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, kind HostKind) (*Caller, bool) {
+	host := hostOnly(r.Host)
+	raw := bearerToken(r)
+	if kind == HostSharePoint {
+		if raw == "" {
+			s.writeSharePointAuthError(w, r, "Unauthorized")
+			return nil, false
+		}
+		c, err := s.ValidateAccessToken(raw, "https://"+host, sharePointAppID)
+		if err != nil {
+			s.writeSharePointAuthError(w, r, "Invalid issuer or signature.")
+			return nil, false
+		}
+		return c, true
+	}
+	if raw == "" {
+		s.writeODataError(w, r, http.StatusUnauthorized, CodeInvalidToken, "Access token is empty.")
+		return nil, false
+	}
+	c, err := s.ValidateAccessToken(raw, "https://"+host, graphAppID)
+	if err != nil {
+		s.writeODataError(w, r, http.StatusUnauthorized, CodeInvalidToken, err.Error())
+		return nil, false
+	}
+	return c, true
+}
+
+// writeSharePointAuthError is SharePoint REST's 401:
+// {"error_description":"..."} with a WWW-Authenticate challenge.
+func (s *Server) writeSharePointAuthError(w http.ResponseWriter, r *http.Request, desc string) {
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="%s",client_id="%s",trusted_issuers="00000001-0000-0000-c000-000000000000@*,https://sts.windows.net/*/",authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"`, s.tenantID, sharePointAppID))
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error_description": desc})
+}
+
+// notImplemented answers a request no route takes.
+func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request, kind HostKind) {
+	if kind == HostLocal && r.Method == http.MethodGet && (r.URL.Path == "/" || r.URL.Path == "") {
+		s.writeIndex(w)
+		return
+	}
+	msg := fmt.Sprintf("localtenant: no route for %s %s%s", r.Method, hostOnly(r.Host), r.URL.Path)
+	s.writeODataError(w, r, http.StatusNotImplemented, CodeNotImplemented, msg)
+}
+
+func (s *Server) writeIndex(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, "entraform local tenant\n\ntenant   %s (%s)\nlogin    https://login.microsoftonline.com/%s/v2.0\ngraph    https://graph.microsoft.com/v1.0\nsites    https://%s\n\nSend requests with the real host names in the Host header (and SNI);\nthis address answers for all of them.\n",
+		s.domain, s.tenantID, s.tenantID, s.spHost)
+}
