@@ -1,0 +1,259 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/entraform/entraform/config/catalog"
+)
+
+// File name suffixes of configuration files.
+const (
+	SuffixHCL  = ".entra.hcl"
+	SuffixJSON = ".entra.json"
+)
+
+// LoadOptions says where the configuration is and where variable values
+// come from.
+type LoadOptions struct {
+	// Dir is the configuration directory: every *.entra.hcl and
+	// *.entra.json in it (not recursive) is read.
+	Dir string
+	// VarFiles are -var-file paths, in order; relative ones are relative to
+	// Dir. A file ending in .json is JSON, anything else HCL (k = v lines).
+	VarFiles []string
+	// Vars are -var 'k=v' options, in order.
+	Vars []string
+	// Getenv looks up ENTRAFORM_VAR_<name>; nil reads no environment.
+	Getenv func(string) string
+	// Catalog resolves permission names; nil means BuiltinCatalog().
+	Catalog *Catalog
+}
+
+// Load reads, evaluates and checks the configuration in opts.Dir.
+//
+// It always returns a Config whose Dir and Files are set, so diagnostics
+// can be rendered with snippets; the rest of the Config is complete only
+// when the diagnostics hold no error.
+func Load(opts LoadOptions) (*Config, hcl.Diagnostics) {
+	sources, diags := readDir(opts.Dir)
+	cfg, d := load(opts, sources)
+	return cfg, append(diags, d...)
+}
+
+// source is one configuration file's name (as used in ranges) and bytes.
+type source struct {
+	name string
+	data []byte
+}
+
+func readDir(dir string) ([]source, hcl.Diagnostics) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration directory",
+			Detail:   err.Error(),
+		}}
+	}
+	var out []source
+	var diags hcl.Diagnostics
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, SuffixHCL) || strings.HasSuffix(name, SuffixJSON)) {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   err.Error(),
+			})
+			continue
+		}
+		out = append(out, source{name: name, data: data})
+	}
+	if len(out) == 0 && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "No configuration files",
+			Detail:   fmt.Sprintf("The directory %s contains no *%s or *%s files.", dir, SuffixHCL, SuffixJSON),
+		})
+	}
+	return out, diags
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	opts    LoadOptions
+	cfg     *Config
+	catalog *catalog.Catalog
+	funcs   map[string]function.Function
+
+	tenant    *block
+	variables map[string]*variableDecl
+	locals    map[string]*hcl.Attribute
+	apps      map[string]*block
+	sites     map[string]*block
+	checks    map[string]*block
+	outputs   map[string]*block
+
+	varVals map[string]cty.Value // final values, marked when sensitive
+	varObj  cty.Value
+
+	st *evalState
+}
+
+// load does the work of Load on sources already read.
+func load(opts LoadOptions, sources []source) (*Config, hcl.Diagnostics) {
+	l := &loader{
+		opts:      opts,
+		cfg:       &Config{Dir: opts.Dir, Files: map[string]*hcl.File{}},
+		catalog:   opts.Catalog,
+		variables: map[string]*variableDecl{},
+		locals:    map[string]*hcl.Attribute{},
+		apps:      map[string]*block{},
+		sites:     map[string]*block{},
+		checks:    map[string]*block{},
+		outputs:   map[string]*block{},
+	}
+	if l.catalog == nil {
+		l.catalog = catalog.Builtin()
+	}
+	l.funcs = functions(opts.Dir)
+
+	var diags hcl.Diagnostics
+	sort.Slice(sources, func(i, j int) bool { return sources[i].name < sources[j].name })
+	for _, src := range sources {
+		f, d := parseFile(src)
+		diags = append(diags, d...)
+		if f == nil {
+			continue
+		}
+		l.cfg.Files[src.name] = f
+		if d.HasErrors() {
+			continue // declarations from a broken file only add noise
+		}
+		diags = append(diags, l.declare(f.Body)...)
+	}
+	if diags.HasErrors() {
+		return l.cfg, diags
+	}
+
+	diags = append(diags, l.resolveVariables()...)
+	l.cfg.Hash = hashConfig(sources, l.varVals)
+	if diags.HasErrors() {
+		return l.cfg, diags
+	}
+	diags = append(diags, l.evaluate()...)
+	return l.cfg, diags
+}
+
+func parseFile(src source) (*hcl.File, hcl.Diagnostics) {
+	if strings.HasSuffix(src.name, SuffixJSON) || strings.HasSuffix(src.name, ".json") {
+		return json.Parse(src.data, src.name)
+	}
+	return hclsyntax.ParseConfig(src.data, src.name, hcl.InitialPos)
+}
+
+// declare records the top-level blocks of one file.
+func (l *loader) declare(fileBody hcl.Body) hcl.Diagnostics {
+	content, diags := fileBody.Content(rootSchema)
+	if content == nil {
+		return diags
+	}
+	for _, hb := range content.Blocks {
+		switch hb.Type {
+		case "tenant":
+			b, d := decodeBody(hb.Body, tenantSchema)
+			diags = append(diags, d...)
+			if l.tenant != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate tenant block",
+					Detail:   fmt.Sprintf("A configuration has at most one tenant block; the first is at %s.", l.tenant.defRange),
+					Subject:  hb.DefRange.Ptr(),
+				})
+				continue
+			}
+			l.tenant = &block{typ: hb.Type, defRange: hb.DefRange, body: b}
+		case "locals":
+			attrs, d := hb.Body.JustAttributes()
+			diags = append(diags, d...)
+			for _, name := range sortedKeys(attrs) {
+				a := attrs[name]
+				if prev, ok := l.locals[name]; ok {
+					diags = append(diags, duplicate("local value", name, a.NameRange, prev.NameRange))
+					continue
+				}
+				if !hclsyntax.ValidIdentifier(name) {
+					diags = append(diags, invalidName("local value", name, a.NameRange))
+					continue
+				}
+				l.locals[name] = a
+			}
+		case "variable":
+			diags = append(diags, l.declareVariable(hb)...)
+		case "application":
+			diags = append(diags, declareBlock(l.apps, "application", hb, applicationSchema)...)
+		case "site":
+			diags = append(diags, declareBlock(l.sites, "site", hb, siteSchema)...)
+		case "check":
+			diags = append(diags, declareBlock(l.checks, "check", hb, checkSchema)...)
+		case "output":
+			diags = append(diags, declareBlock(l.outputs, "output", hb, outputSchema)...)
+		}
+	}
+	return diags
+}
+
+func declareBlock(into map[string]*block, kind string, hb *hcl.Block, n *node) hcl.Diagnostics {
+	b, diags := decodeBody(hb.Body, n)
+	name := hb.Labels[0]
+	if prev, ok := into[name]; ok {
+		return append(diags, duplicate(kind, name, hb.DefRange, prev.defRange))
+	}
+	if !hclsyntax.ValidIdentifier(name) {
+		return append(diags, invalidName(kind, name, hb.LabelRanges[0]))
+	}
+	into[name] = &block{typ: hb.Type, labels: hb.Labels, labelRanges: hb.LabelRanges, defRange: hb.DefRange, body: b}
+	return diags
+}
+
+func duplicate(kind, name string, at, prev hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Duplicate %s", kind),
+		Detail:   fmt.Sprintf("A %s named %q was already declared at %s; names must be unique.", kind, name, prev),
+		Subject:  at.Ptr(),
+	}
+}
+
+func invalidName(kind, name string, at hcl.Range) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Invalid %s name", kind),
+		Detail: fmt.Sprintf("%q is not a valid name: a name starts with a letter or underscore and contains only letters, digits, underscores and dashes.",
+			name),
+		Subject: at.Ptr(),
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

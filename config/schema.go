@@ -1,0 +1,173 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// node describes the attributes and nested blocks a block body may hold.
+type node struct {
+	attrs  []hcl.AttributeSchema
+	blocks []nested
+}
+
+// nested is a nested block type.
+type nested struct {
+	typ    string
+	labels []string
+	single bool // at most one
+	body   *node
+}
+
+func (n *node) schema() *hcl.BodySchema {
+	s := &hcl.BodySchema{Attributes: n.attrs}
+	for _, b := range n.blocks {
+		s.Blocks = append(s.Blocks, hcl.BlockHeaderSchema{Type: b.typ, LabelNames: b.labels})
+	}
+	return s
+}
+
+func attrs(required []string, optional ...string) []hcl.AttributeSchema {
+	var out []hcl.AttributeSchema
+	for _, n := range required {
+		out = append(out, hcl.AttributeSchema{Name: n, Required: true})
+	}
+	for _, n := range optional {
+		out = append(out, hcl.AttributeSchema{Name: n})
+	}
+	return out
+}
+
+var (
+	tenantSchema = &node{attrs: attrs(nil, "id", "cloud", "sharepoint", "workspace")}
+
+	variableSchema = &node{
+		attrs: attrs(nil, "type", "default", "description", "sensitive", "nullable"),
+		blocks: []nested{{typ: "validation", body: &node{
+			attrs: attrs([]string{"condition", "error_message"}),
+		}}},
+	}
+
+	redirectSchema = &node{attrs: attrs(nil, "redirect_uris")}
+
+	applicationSchema = &node{
+		attrs: attrs([]string{"display_name"}, "unique_name", "sign_in_audience", "notes",
+			"admin_consent", "adopt", "for_each", "count"),
+		blocks: []nested{
+			{typ: "web", single: true, body: &node{attrs: attrs(nil, "redirect_uris",
+				"home_page_url", "logout_url", "id_token_issuance", "access_token_issuance")}},
+			{typ: "public_client", single: true, body: redirectSchema},
+			{typ: "spa", single: true, body: redirectSchema},
+			{typ: "permission", labels: []string{"resource"}, body: &node{attrs: attrs(nil, "delegated", "application")}},
+			{typ: "secret", labels: []string{"name"}, body: &node{attrs: attrs(nil, "expires_in", "rotate_before", "write_to")}},
+			{typ: "certificate", labels: []string{"name"}, body: &node{
+				attrs: attrs([]string{"private_key_file"}, "expires_in", "rotate_before")}},
+			{typ: "federated_credential", labels: []string{"name"}, body: &node{
+				attrs: attrs([]string{"issuer", "subject"}, "audiences", "description")}},
+		},
+	}
+
+	siteSchema = &node{
+		attrs: attrs([]string{"url"}, "for_each", "count"),
+		blocks: []nested{{typ: "grant", labels: []string{"name"}, body: &node{
+			attrs: attrs([]string{"application", "roles"}),
+		}}},
+	}
+
+	checkSchema = &node{
+		attrs: attrs([]string{"application", "flow"}, "scopes", "expect_roles", "expect_scopes",
+			"user", "for_each", "count"),
+		blocks: []nested{{typ: "request", labels: []string{"name"}, body: &node{
+			attrs: attrs([]string{"url"}, "method", "status", "headers", "body"),
+		}}},
+	}
+
+	outputSchema = &node{attrs: attrs([]string{"value"}, "description", "sensitive")}
+
+	rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+		{Type: "tenant"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "application", LabelNames: []string{"name"}},
+		{Type: "site", LabelNames: []string{"name"}},
+		{Type: "check", LabelNames: []string{"name"}},
+		{Type: "output", LabelNames: []string{"name"}},
+	}}
+)
+
+// body is a decoded block body: its attributes and nested blocks, checked
+// against a schema (unknown, missing and repeated items are diagnosed).
+type body struct {
+	attrs  hcl.Attributes
+	blocks map[string][]*block
+}
+
+// block is a decoded nested block.
+type block struct {
+	typ         string
+	labels      []string
+	labelRanges []hcl.Range
+	defRange    hcl.Range
+	body        *body
+}
+
+func (b *block) label() string {
+	if len(b.labels) == 0 {
+		return ""
+	}
+	return b.labels[0]
+}
+
+// decodeBody checks hb against n and returns its content.
+func decodeBody(hb hcl.Body, n *node) (*body, hcl.Diagnostics) {
+	content, diags := hb.Content(n.schema())
+	if content == nil {
+		content = &hcl.BodyContent{}
+	}
+	out := &body{attrs: content.Attributes, blocks: map[string][]*block{}}
+	for _, nb := range n.blocks {
+		for _, hb := range content.Blocks.OfType(nb.typ) {
+			if nb.single && len(out.blocks[nb.typ]) > 0 {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  fmt.Sprintf("Duplicate %s block", nb.typ),
+					Detail: fmt.Sprintf("Only one %s block is allowed here; the first is at %s.",
+						nb.typ, out.blocks[nb.typ][0].defRange),
+					Subject: hb.DefRange.Ptr(),
+				})
+				continue
+			}
+			child, d := decodeBody(hb.Body, nb.body)
+			diags = append(diags, d...)
+			out.blocks[nb.typ] = append(out.blocks[nb.typ], &block{
+				typ: hb.Type, labels: hb.Labels, labelRanges: hb.LabelRanges,
+				defRange: hb.DefRange, body: child,
+			})
+		}
+	}
+	return out, diags
+}
+
+// traversals returns every variable reference in the body, nested blocks
+// included.
+func (b *body) traversals() []hcl.Traversal {
+	var out []hcl.Traversal
+	for _, name := range sortedKeys(b.attrs) {
+		out = append(out, b.attrs[name].Expr.Variables()...)
+	}
+	for _, typ := range sortedKeys(b.blocks) {
+		for _, c := range b.blocks[typ] {
+			out = append(out, c.body.traversals()...)
+		}
+	}
+	return out
+}
+
+// first returns the first nested block of typ, or nil.
+func (b *body) first(typ string) *block {
+	if bs := b.blocks[typ]; len(bs) > 0 {
+		return bs[0]
+	}
+	return nil
+}
