@@ -35,7 +35,7 @@ func functions(dir string) map[string]function.Function {
 		"regexall": stdlib.RegexAllFunc, "replace": replaceFunc, "split": stdlib.SplitFunc,
 		"strrev": stdlib.ReverseFunc, "substr": stdlib.SubstrFunc, "trim": stdlib.TrimFunc,
 		"trimspace": stdlib.TrimSpaceFunc, "trimprefix": stdlib.TrimPrefixFunc,
-		"trimsuffix": stdlib.TrimSuffixFunc,
+		"trimsuffix":  stdlib.TrimSuffixFunc,
 		"startswith":  stringPredicate("prefix", strings.HasPrefix),
 		"endswith":    stringPredicate("suffix", strings.HasSuffix),
 		"strcontains": stringPredicate("substr", strings.Contains),
@@ -61,11 +61,11 @@ func functions(dir string) map[string]function.Function {
 		"file": fileFunc(dir), "fileexists": fileExistsFunc(dir),
 		// types
 		"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
-		"tobool":   stdlib.MakeToFunc(cty.Bool),
-		"tolist":   stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
-		"toset":    stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-		"tomap":    stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"try":      tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"tobool": stdlib.MakeToFunc(cty.Bool),
+		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+		"toset":  stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tomap":  stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+		"try":    tryfunc.TryFunc, "can": tryfunc.CanFunc,
 		"sensitive": sensitiveFunc, "nonsensitive": nonsensitiveFunc,
 	}
 }
