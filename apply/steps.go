@@ -1,0 +1,390 @@
+package apply
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/entraform/entraform/plan"
+	"github.com/entraform/entraform/providers/entra"
+	"github.com/entraform/entraform/providers/sharepoint"
+)
+
+// step carries out one change and returns the id to show in progress.
+func (x *executor) step(ctx context.Context, c *plan.Change) (string, error) {
+	switch c.Type {
+	case plan.TypeApplication:
+		return x.application(ctx, c)
+	case plan.TypeServicePrincipal:
+		return x.servicePrincipal(ctx, c)
+	case plan.TypeConsent:
+		return x.consent(ctx, c)
+	case plan.TypeRoleAssignment:
+		return x.roleAssignment(ctx, c)
+	case plan.TypeSecret:
+		return x.secret(ctx, c)
+	case plan.TypeCertificate:
+		return x.certificate(ctx, c)
+	case plan.TypeFederatedCredential:
+		return x.federatedCredential(ctx, c)
+	case plan.TypeSitePermission:
+		return x.sitePermission(ctx, c)
+	}
+	return "", fmt.Errorf("unknown object type %q", c.Type)
+}
+
+func (x *executor) path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(x.opts.ConfigDir, p)
+}
+
+// goneWithParent reports whether a child's removal happens by itself
+// because its application (or service principal) is deleted by this plan.
+func (x *executor) goneWithParent(c *plan.Change) bool {
+	return c.Parent != "" && (x.deleted[c.Parent] || x.deleted[c.Parent+".service_principal"] && (c.Type == plan.TypeConsent || c.Type == plan.TypeRoleAssignment))
+}
+
+func (x *executor) parentApp(c *plan.Change, addr string) (*entra.Application, error) {
+	app := x.state.app(addr)
+	if app == nil {
+		return nil, fmt.Errorf("application %s does not exist", addr)
+	}
+	return app, nil
+}
+
+func (x *executor) parentSP(appAddr string) (*entra.ServicePrincipal, error) {
+	sp := x.state.servicePrincipal(appAddr)
+	if sp == nil {
+		return nil, fmt.Errorf("the service principal of %s does not exist", appAddr)
+	}
+	return sp, nil
+}
+
+func (x *executor) resource(appID string) (*entra.ServicePrincipal, error) {
+	r := x.opts.Resources[strings.ToLower(appID)]
+	if r == nil {
+		return nil, fmt.Errorf("the resource application %s has no service principal in the tenant", appID)
+	}
+	return r, nil
+}
+
+func (x *executor) application(ctx context.Context, c *plan.Change) (string, error) {
+	d, _ := c.Desired.(*plan.DesiredApplication)
+	cur, _ := c.Current.(*entra.Application)
+	switch c.Action {
+	case plan.Create:
+		return x.createApplication(ctx, c.Address, d)
+	case plan.Update:
+		body := d.Body
+		if cur.UniqueName != "" {
+			body.UniqueName = "" // write-once: never sent again
+		}
+		if err := x.tenant.UpdateApplication(ctx, cur.ID, body); err != nil {
+			return "", err
+		}
+		updated := *cur
+		updated.DisplayName, updated.Tags = body.DisplayName, body.Tags
+		x.state.setApp(c.Address, &updated)
+		return cur.AppID, nil
+	case plan.Delete:
+		return cur.AppID, x.deleteApplication(ctx, c.Address, cur)
+	case plan.DeleteThenCreate:
+		if err := x.deleteApplication(ctx, c.Address, cur); err != nil {
+			return "", err
+		}
+		return x.createApplication(ctx, c.Address, d)
+	}
+	return "", fmt.Errorf("cannot %s an application", c.Action)
+}
+
+func (x *executor) createApplication(ctx context.Context, addr string, d *plan.DesiredApplication) (string, error) {
+	if d.Adopt != "" {
+		return "", fmt.Errorf("the application to adopt (%s) does not exist", d.Adopt)
+	}
+	existing, err := x.tenant.ApplicationByUniqueName(ctx, d.UniqueName)
+	if err != nil {
+		return "", err
+	}
+	if existing != nil && entra.WorkspaceOf(existing.Tags) != x.plan.Workspace {
+		return "", fmt.Errorf("unique_name %q is already used by application %q (appId %s), which workspace %q does not own; adopt it with adopt = %q or choose another unique_name",
+			d.UniqueName, existing.DisplayName, existing.AppID, x.plan.Workspace, existing.AppID)
+	}
+	app, err := x.tenant.UpsertApplication(ctx, d.UniqueName, d.Body)
+	if err != nil {
+		return "", err
+	}
+	x.state.setApp(addr, app)
+	return app.AppID, nil
+}
+
+// deleteApplication removes the application's service principal (unless
+// the plan removes it on its own) and then the application.
+func (x *executor) deleteApplication(ctx context.Context, addr string, app *entra.Application) error {
+	if !x.deleted[addr+".service_principal"] {
+		sp, err := x.tenant.ServicePrincipalByAppID(ctx, app.AppID)
+		if err != nil {
+			return err
+		}
+		if sp != nil {
+			if err := x.tenant.DeleteServicePrincipal(ctx, sp.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := x.tenant.DeleteApplication(ctx, app.ID); err != nil {
+		return err
+	}
+	x.state.setApp(addr, nil)
+	x.state.setServicePrincipal(addr, nil)
+	return nil
+}
+
+func (x *executor) servicePrincipal(ctx context.Context, c *plan.Change) (string, error) {
+	d, _ := c.Desired.(*plan.DesiredServicePrincipal)
+	cur, _ := c.Current.(*entra.ServicePrincipal)
+	switch c.Action {
+	case plan.Create, plan.DeleteThenCreate:
+		if cur != nil {
+			if err := x.tenant.DeleteServicePrincipal(ctx, cur.ID); err != nil {
+				return "", err
+			}
+		}
+		app, err := x.parentApp(c, c.Parent)
+		if err != nil {
+			return "", err
+		}
+		sp, err := x.tenant.CreateServicePrincipal(ctx, app.AppID, d.Tags)
+		if err != nil {
+			return "", err
+		}
+		x.state.setServicePrincipal(c.Parent, sp)
+		return sp.ID, nil
+	case plan.Update:
+		return cur.ID, x.tenant.UpdateServicePrincipalTags(ctx, cur.ID, d.Tags)
+	case plan.Delete:
+		if err := x.tenant.DeleteServicePrincipal(ctx, cur.ID); err != nil {
+			return "", err
+		}
+		x.state.setServicePrincipal(c.Parent, nil)
+		return cur.ID, nil
+	}
+	return "", fmt.Errorf("cannot %s a service principal", c.Action)
+}
+
+func (x *executor) consent(ctx context.Context, c *plan.Change) (string, error) {
+	d, _ := c.Desired.(*plan.DesiredConsent)
+	cur, hasCur := c.Current.(entra.OAuth2PermissionGrant)
+	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
+		if !x.goneWithParent(c) {
+			if err := x.tenant.DeleteGrant(ctx, cur.ID); err != nil {
+				return "", err
+			}
+		}
+		if c.Action == plan.Delete {
+			return cur.ID, nil
+		}
+	}
+	scope := strings.Join(d.Scopes, " ")
+	if c.Action == plan.Update && hasCur {
+		return cur.ID, x.tenant.UpdateGrantScope(ctx, cur.ID, scope)
+	}
+	sp, err := x.parentSP(d.Application)
+	if err != nil {
+		return "", err
+	}
+	res, err := x.resource(d.ResourceAppID)
+	if err != nil {
+		return "", err
+	}
+	g, err := x.tenant.CreateGrant(ctx, entra.OAuth2PermissionGrant{
+		ClientID: sp.ID, ConsentType: "AllPrincipals", ResourceID: res.ID, Scope: scope,
+	})
+	if err != nil {
+		return "", err
+	}
+	return g.ID, nil
+}
+
+func (x *executor) roleAssignment(ctx context.Context, c *plan.Change) (string, error) {
+	d, _ := c.Desired.(*plan.DesiredRoleAssignment)
+	cur, _ := c.Current.(entra.AppRoleAssignment)
+	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
+		if !x.goneWithParent(c) {
+			if err := x.tenant.RemoveAppRole(ctx, cur.ResourceID, cur.ID); err != nil {
+				return "", err
+			}
+		}
+		if c.Action == plan.Delete {
+			return cur.ID, nil
+		}
+	}
+	sp, err := x.parentSP(d.Application)
+	if err != nil {
+		return "", err
+	}
+	res, err := x.resource(d.ResourceAppID)
+	if err != nil {
+		return "", err
+	}
+	a, err := x.tenant.AssignAppRole(ctx, entra.AppRoleAssignment{PrincipalID: sp.ID, ResourceID: res.ID, AppRoleID: d.AppRoleID})
+	if err != nil {
+		return "", err
+	}
+	return a.ID, nil
+}
+
+func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
+	if c.Action == plan.Delete {
+		cur, _ := c.Current.(entra.PasswordCredential)
+		if x.goneWithParent(c) {
+			return cur.KeyID, nil
+		}
+		app, err := x.parentApp(c, c.Parent)
+		if err != nil {
+			return "", err
+		}
+		return cur.KeyID, x.tenant.RemovePassword(ctx, app.ID, cur.KeyID)
+	}
+	d := c.Desired.(*plan.DesiredSecret)
+	app, err := x.parentApp(c, d.Application)
+	if err != nil {
+		return "", err
+	}
+	end := x.opts.Now().Add(d.ExpiresIn)
+	cred, err := x.tenant.AddPassword(ctx, app.ID, d.DisplayName, end)
+	if err != nil {
+		return "", err
+	}
+	if cred.EndDateTime != nil {
+		end = *cred.EndDateTime
+	}
+	if d.WriteTo != "" {
+		f := SecretFile{TenantID: x.opts.TenantID, ClientID: app.AppID, Secret: cred.SecretText, KeyID: cred.KeyID, Expires: end}
+		comment := fmt.Sprintf("Written by entraform for %s. Keep it out of version control.", c.Address)
+		if err := WriteSecretFile(x.path(d.WriteTo), comment, f); err != nil {
+			// The value exists nowhere else: take the secret back so the
+			// next apply starts clean.
+			_ = x.tenant.RemovePassword(context.WithoutCancel(ctx), app.ID, cred.KeyID)
+			return "", err
+		}
+	}
+	if x.opts.ShowSecrets != nil {
+		x.mu.Lock()
+		fmt.Fprintf(x.opts.ShowSecrets, "%s (client id %s, key id %s): %s\n", c.Address, app.AppID, cred.KeyID, cred.SecretText)
+		x.mu.Unlock()
+	}
+	x.mu.Lock()
+	x.result.Secrets[d.Application] = append(x.result.Secrets[d.Application], NewSecret{Name: d.DisplayName, KeyID: cred.KeyID, Value: cred.SecretText, WriteTo: d.WriteTo})
+	x.mu.Unlock()
+	if d.Replaces != "" {
+		if err := x.tenant.RemovePassword(ctx, app.ID, d.Replaces); err != nil {
+			return "", fmt.Errorf("new secret %s is in place, but removing the old one failed: %w", cred.KeyID, err)
+		}
+	}
+	return cred.KeyID, nil
+}
+
+func (x *executor) certificate(ctx context.Context, c *plan.Change) (string, error) {
+	if c.Action == plan.Delete {
+		cur, _ := c.Current.(entra.KeyCredential)
+		if x.goneWithParent(c) {
+			return cur.KeyID, nil
+		}
+		app, err := x.parentApp(c, c.Parent)
+		if err != nil {
+			return "", err
+		}
+		return cur.KeyID, x.tenant.RemoveKeyCredential(ctx, app.ID, cur.KeyID)
+	}
+	d := c.Desired.(*plan.DesiredCertificate)
+	app, err := x.parentApp(c, d.Application)
+	if err != nil {
+		return "", err
+	}
+	path := x.path(d.PrivateKeyFile)
+	var kf KeyFile
+	if d.NewKey {
+		kf, err = GenerateKeyFile(path, fmt.Sprintf("%s (%s)", app.DisplayName, d.DisplayName), x.opts.Now(), d.ExpiresIn)
+	} else {
+		kf, err = ReadKeyFile(path)
+	}
+	if err != nil {
+		return "", err
+	}
+	der := base64.StdEncoding.EncodeToString(kf.Certificate.Raw)
+	start, end := kf.Certificate.NotBefore, kf.Certificate.NotAfter
+	cred, err := x.tenant.AddKeyCredential(ctx, app.ID, entra.KeyCredential{
+		Type: "AsymmetricX509Cert", Usage: "Verify", Key: &der, DisplayName: d.DisplayName,
+		StartDateTime: &start, EndDateTime: &end,
+	})
+	if err != nil {
+		return "", err
+	}
+	if d.Replaces != "" {
+		if err := x.tenant.RemoveKeyCredential(ctx, app.ID, d.Replaces); err != nil {
+			return "", fmt.Errorf("new certificate %s is in place, but removing the old one failed: %w", cred.KeyID, err)
+		}
+	}
+	return kf.Thumbprint, nil
+}
+
+func (x *executor) federatedCredential(ctx context.Context, c *plan.Change) (string, error) {
+	cur, _ := c.Current.(entra.FederatedIdentityCredential)
+	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
+		if !x.goneWithParent(c) {
+			app, err := x.parentApp(c, c.Parent)
+			if err != nil {
+				return "", err
+			}
+			if err := x.tenant.DeleteFederatedCredential(ctx, app.ID, cur.ID); err != nil {
+				return "", err
+			}
+		}
+		if c.Action == plan.Delete {
+			return cur.ID, nil
+		}
+	}
+	d := c.Desired.(*plan.DesiredFederatedCredential)
+	app, err := x.parentApp(c, d.Application)
+	if err != nil {
+		return "", err
+	}
+	if c.Action == plan.Update {
+		return cur.ID, x.tenant.UpdateFederatedCredential(ctx, app.ID, cur.ID, d.Body)
+	}
+	f, err := x.tenant.CreateFederatedCredential(ctx, app.ID, d.Body)
+	if err != nil {
+		return "", err
+	}
+	return f.ID, nil
+}
+
+func (x *executor) sitePermission(ctx context.Context, c *plan.Change) (string, error) {
+	cur, _ := c.Current.(sharepoint.Permission)
+	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
+		siteID := c.Before.GetAttr("site_id").AsString()
+		if err := x.tenant.DeleteSitePermission(ctx, siteID, cur.ID); err != nil {
+			return "", err
+		}
+		if c.Action == plan.Delete {
+			return cur.ID, nil
+		}
+	}
+	d := c.Desired.(*plan.DesiredSitePermission)
+	if c.Action == plan.Update {
+		return cur.ID, x.tenant.UpdateSitePermission(ctx, d.SiteID, cur.ID, d.Roles)
+	}
+	app, err := x.parentApp(c, d.Application)
+	if err != nil {
+		return "", err
+	}
+	p, err := x.tenant.CreateSitePermission(ctx, d.SiteID, sharepoint.Identity{ID: app.AppID, DisplayName: app.DisplayName}, d.Roles)
+	if err != nil {
+		return "", err
+	}
+	return p.ID, nil
+}

@@ -1,0 +1,229 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/providers/entra"
+)
+
+// secrets plans the declared client secrets of an application: create the
+// missing ones, replace (new first, then remove the old) those near expiry
+// or whose value was lost, remove the undeclared ones.
+func (b *builder) secrets(app *config.Application, actual *entra.Application) {
+	var existing []entra.PasswordCredential
+	if actual != nil {
+		existing = actual.PasswordCredentials
+	}
+	used := map[string]bool{}
+	for _, s := range app.Secrets {
+		addr := fmt.Sprintf("%s.secret.%s", app.Addr, s.Name)
+		file, hasFile := b.snap.SecretFiles[s.WriteTo]
+		cur, found := pickSecret(existing, s.Name, file.KeyID)
+		desired := NewValue(TypeSecret, map[string]any{
+			"display_name": s.Name,
+			"end_date":     unknownString,
+			"hint":         unknownString,
+			"key_id":       unknownString,
+			"value":        unknownString,
+			"write_to":     s.WriteTo,
+		})
+		d := &DesiredSecret{Application: app.Addr, DisplayName: s.Name, ExpiresIn: s.ExpiresIn, WriteTo: s.WriteTo}
+		var c *Change
+		if !found {
+			c = change(addr, TypeSecret, s.Name, cty.NullVal(ObjectTypeOf(TypeSecret)), desired, CreateThenDelete)
+		} else {
+			used[cur.KeyID] = true
+			reason := b.secretReplaceReason(s, cur, file, hasFile)
+			before := secretValue(cur, s.WriteTo)
+			if reason == "" {
+				c = change(addr, TypeSecret, s.Name, before, before, CreateThenDelete)
+			} else {
+				c = &Change{Address: addr, Type: TypeSecret, Name: s.Name, Action: CreateThenDelete,
+					Before: before, After: desired, Reason: reason}
+				d.Replaces = cur.KeyID
+			}
+			c.Current = cur
+		}
+		c.Parent, c.DependsOn, c.Desired = app.Addr, []string{app.Addr}, d
+		b.add(c)
+	}
+	for _, p := range existing {
+		if used[p.KeyID] {
+			continue
+		}
+		name := p.DisplayName
+		if name == "" {
+			name = p.KeyID
+		}
+		addr := fmt.Sprintf("%s.secret[%q]", app.Addr, p.KeyID)
+		b.add(deletion(addr, TypeSecret, name, secretValue(p, ""), app.Addr, p))
+	}
+}
+
+// pickSecret finds the declared secret among the application's: the one
+// whose key id the write_to file holds, else the newest by that name.
+func pickSecret(list []entra.PasswordCredential, name, fileKeyID string) (entra.PasswordCredential, bool) {
+	var best entra.PasswordCredential
+	found := false
+	for _, p := range list {
+		if p.DisplayName != name {
+			continue
+		}
+		if fileKeyID != "" && strings.EqualFold(p.KeyID, fileKeyID) {
+			return p, true
+		}
+		if !found || (p.EndDateTime != nil && best.EndDateTime != nil && p.EndDateTime.After(*best.EndDateTime)) {
+			best, found = p, true
+		}
+	}
+	return best, found
+}
+
+func (b *builder) secretReplaceReason(s *config.Secret, cur entra.PasswordCredential, file SecretFile, hasFile bool) string {
+	now := b.snap.Now
+	switch {
+	case cur.EndDateTime != nil && !cur.EndDateTime.After(now):
+		return fmt.Sprintf("the secret expired on %s", formatTime(cur.EndDateTime))
+	case s.RotateBefore > 0 && expiresWithin(cur.EndDateTime, now, s.RotateBefore):
+		return fmt.Sprintf("the secret expires on %s, within rotate_before (%s)", formatTime(cur.EndDateTime), humanDuration(s.RotateBefore))
+	case s.WriteTo != "" && (!hasFile || !file.Exists):
+		return fmt.Sprintf("its value is lost: %s does not exist", s.WriteTo)
+	case s.WriteTo != "" && !strings.EqualFold(file.KeyID, cur.KeyID):
+		return fmt.Sprintf("its value is lost: %s holds another secret", s.WriteTo)
+	}
+	return ""
+}
+
+// certificates plans the declared certificate credentials.
+func (b *builder) certificates(app *config.Application, actual *entra.Application) {
+	var existing []entra.KeyCredential
+	if actual != nil {
+		existing = actual.KeyCredentials
+	}
+	used := map[string]bool{}
+	for _, cert := range app.Certificates {
+		addr := fmt.Sprintf("%s.certificate.%s", app.Addr, cert.Name)
+		file := b.snap.KeyFiles[cert.PrivateKeyFile]
+		cur, found := pickCertificate(existing, cert.Name, file.Thumbprint)
+		thumb := unknownString
+		if file.Exists {
+			thumb = cty.StringVal(file.Thumbprint)
+		}
+		desired := NewValue(TypeCertificate, map[string]any{
+			"display_name":     cert.Name,
+			"end_date":         unknownString,
+			"key_id":           unknownString,
+			"private_key_file": cert.PrivateKeyFile,
+			"thumbprint":       thumb,
+		})
+		d := &DesiredCertificate{Application: app.Addr, DisplayName: cert.Name, PrivateKeyFile: cert.PrivateKeyFile, ExpiresIn: cert.ExpiresIn}
+		var c *Change
+		if !found {
+			d.NewKey = !file.Exists || (cert.RotateBefore > 0 && file.NotAfter.Sub(b.snap.Now) < cert.RotateBefore)
+			if d.NewKey {
+				desired = withAttr(desired, "thumbprint", unknownString)
+			}
+			c = change(addr, TypeCertificate, cert.Name, cty.NullVal(ObjectTypeOf(TypeCertificate)), desired, CreateThenDelete)
+		} else {
+			used[cur.KeyID] = true
+			before := certificateValue(cur, cert.PrivateKeyFile)
+			reason := ""
+			now := b.snap.Now
+			switch {
+			case !file.Exists:
+				reason, d.NewKey = fmt.Sprintf("its private key file %s does not exist", cert.PrivateKeyFile), true
+			case cur.EndDateTime != nil && !cur.EndDateTime.After(now):
+				reason, d.NewKey = fmt.Sprintf("the certificate expired on %s", formatTime(cur.EndDateTime)), true
+			case cert.RotateBefore > 0 && expiresWithin(cur.EndDateTime, now, cert.RotateBefore):
+				reason, d.NewKey = fmt.Sprintf("the certificate expires on %s, within rotate_before (%s)", formatTime(cur.EndDateTime), humanDuration(cert.RotateBefore)), true
+			case !strings.EqualFold(file.Thumbprint, cur.CustomKeyIdentifier):
+				reason = fmt.Sprintf("%s holds another certificate", cert.PrivateKeyFile)
+			}
+			if reason == "" {
+				c = change(addr, TypeCertificate, cert.Name, before, before, CreateThenDelete)
+			} else {
+				if d.NewKey {
+					desired = withAttr(desired, "thumbprint", unknownString)
+				}
+				c = &Change{Address: addr, Type: TypeCertificate, Name: cert.Name, Action: CreateThenDelete,
+					Before: before, After: desired, Reason: reason}
+				d.Replaces = cur.KeyID
+			}
+			c.Current = cur
+		}
+		c.Parent, c.DependsOn, c.Desired = app.Addr, []string{app.Addr}, d
+		b.add(c)
+	}
+	for _, k := range existing {
+		if used[k.KeyID] {
+			continue
+		}
+		name := k.DisplayName
+		if name == "" {
+			name = k.KeyID
+		}
+		addr := fmt.Sprintf("%s.certificate[%q]", app.Addr, k.KeyID)
+		b.add(deletion(addr, TypeCertificate, name, certificateValue(k, ""), app.Addr, k))
+	}
+}
+
+func pickCertificate(list []entra.KeyCredential, name, thumbprint string) (entra.KeyCredential, bool) {
+	var best entra.KeyCredential
+	found := false
+	for _, k := range list {
+		if k.DisplayName != name {
+			continue
+		}
+		if thumbprint != "" && strings.EqualFold(k.CustomKeyIdentifier, thumbprint) {
+			return k, true
+		}
+		if !found || (k.EndDateTime != nil && best.EndDateTime != nil && k.EndDateTime.After(*best.EndDateTime)) {
+			best, found = k, true
+		}
+	}
+	return best, found
+}
+
+// federatedCredentials plans the federated identity credentials, matched
+// by name (which cannot change).
+func (b *builder) federatedCredentials(app *config.Application, actual *entra.Application) {
+	existing := map[string]entra.FederatedIdentityCredential{}
+	if actual != nil {
+		for _, f := range actual.FederatedIdentityCredentials {
+			existing[f.Name] = f
+		}
+	}
+	for _, f := range app.FederatedCredentials {
+		addr := fmt.Sprintf("%s.federated_credential.%s", app.Addr, f.Name)
+		body := entra.FederatedIdentityCredential{Name: f.Name, Issuer: f.Issuer, Subject: f.Subject, Audiences: sortedCopy(f.Audiences)}
+		if f.Description != "" {
+			desc := f.Description
+			body.Description = &desc
+		}
+		desired := federatedValue(body)
+		before := cty.NullVal(ObjectTypeOf(TypeFederatedCredential))
+		cur, ok := existing[f.Name]
+		if ok {
+			before = federatedValue(cur)
+			delete(existing, f.Name)
+		}
+		c := b.add(change(addr, TypeFederatedCredential, f.Name, before, desired, DeleteThenCreate))
+		c.Parent, c.DependsOn = app.Addr, []string{app.Addr}
+		c.Desired = &DesiredFederatedCredential{Application: app.Addr, Body: body}
+		if ok {
+			c.Current = cur
+		}
+	}
+	names := sortedKeys(existing)
+	sort.Strings(names)
+	for _, n := range names {
+		f := existing[n]
+		addr := fmt.Sprintf("%s.federated_credential.%s", app.Addr, n)
+		b.add(deletion(addr, TypeFederatedCredential, n, federatedValue(f), app.Addr, f))
+	}
+}

@@ -1,0 +1,84 @@
+package plan
+
+import (
+	"time"
+
+	"github.com/entraform/entraform/providers/entra"
+)
+
+// The Desired* types are what the executor needs to carry out a change,
+// beyond the rendered values: request bodies, ids of resources, file
+// paths. They live on Change.Desired; Change.Current holds the object read
+// from the tenant (an *entra.Application, entra.OAuth2PermissionGrant, ...).
+
+// DesiredApplication is an application as it should be.
+type DesiredApplication struct {
+	Address    string
+	UniqueName string
+	// Adopt is the appId of an existing application taken over.
+	Adopt string
+	// Body is the application JSON to upsert or patch (tags included).
+	Body entra.Application
+}
+
+// DesiredServicePrincipal is the service principal of an application.
+type DesiredServicePrincipal struct {
+	Application string // address of the application
+	Tags        []string
+}
+
+// DesiredConsent is tenant-wide delegated consent of an app to a resource.
+type DesiredConsent struct {
+	Application   string
+	ResourceAppID string
+	Scopes        []string
+}
+
+// DesiredRoleAssignment is an application permission granted by an admin.
+type DesiredRoleAssignment struct {
+	Application   string
+	ResourceAppID string
+	AppRoleID     string
+	Role          string
+}
+
+// DesiredSecret is a client secret.
+type DesiredSecret struct {
+	Application string
+	DisplayName string
+	ExpiresIn   time.Duration
+	// WriteTo is the dotenv file the value goes to ("" for none), as
+	// written in the configuration (relative to the config directory).
+	WriteTo string
+	// Replaces is the keyId of the secret this one replaces, removed once
+	// the new value is safely written.
+	Replaces string
+}
+
+// DesiredCertificate is a certificate credential whose private key lives
+// in a local file.
+type DesiredCertificate struct {
+	Application    string
+	DisplayName    string
+	PrivateKeyFile string
+	ExpiresIn      time.Duration
+	// NewKey is true when apply must generate a new key and certificate
+	// (no file yet, or rotation).
+	NewKey bool
+	// Replaces is the keyId of the credential this one replaces.
+	Replaces string
+}
+
+// DesiredFederatedCredential is a federated identity credential.
+type DesiredFederatedCredential struct {
+	Application string
+	Body        entra.FederatedIdentityCredential
+}
+
+// DesiredSitePermission is a Sites.Selected grant of an app on a site.
+type DesiredSitePermission struct {
+	Application string
+	SiteID      string
+	SiteURL     string
+	Roles       []string
+}
