@@ -1,0 +1,67 @@
+// Package graph is entraform's HTTP client for Microsoft Graph v1.0 and
+// SharePoint REST.
+//
+// A Client sends every request through a chain of http.RoundTrippers, outer
+// to inner:
+//
+//	retry   -> client-request-id, throttling/5xx/reset retries, opt-in
+//	           replication retries, one logical request at a time
+//	auth    -> bearer token from an auth.TokenSource, scope from the host
+//	log     -> one debug line per attempt (ENTRAFORM_LOG=debug), redacted
+//	base    -> endpoint.Transport (dials the local tenant when asked)
+//
+// so each attempt gets a fresh (cached) token and its own log line.
+//
+// # Tokens
+//
+// The scope comes from the request's host: the cloud's Graph host gets
+// https://graph.microsoft.com/.default (per cloud), a SharePoint host
+// https://<host>/.default. Any other host is sent no token, and Do refuses
+// absolute URLs outside Graph and SharePoint, so a token never leaves them.
+//
+// # Retries
+//
+// Throttling and server errors are retried with exponential backoff and
+// full jitter (a random wait in [0, min(MaxDelay, BaseDelay*2^n))), bounded
+// by MaxRetries and MaxRetryTime. A Retry-After header (seconds or an HTTP
+// date) on 429, 503 or 504 replaces the backoff: the client waits exactly
+// that long, or gives up at once when that is past MaxRetryTime.
+//
+// Which failures are retried depends on whether repeating the request is
+// safe:
+//
+//   - GET, HEAD, OPTIONS, PUT, DELETE and PATCH (Graph's PATCH sets
+//     properties, so repeating it is harmless; the application upsert is a
+//     PATCH too): 429, 500, 502, 503, 504, connection resets, unexpected
+//     EOF and timeouts.
+//   - POST (addPassword, appRoleAssignedTo, oauth2PermissionGrants, ...):
+//     429, 500, 502 and 503, which Graph answers before or instead of doing
+//     the work. Not 504, and not a reset or EOF after the request was sent:
+//     there the write may have happened, and repeating it could create a
+//     second secret or a duplicate assignment. The Idempotent request option
+//     lifts this for POSTs that are safe to repeat ($batch of reads).
+//   - Any method: a refused connection (nothing was sent).
+//
+// Bodies are replayed with Request.GetBody; a request whose body cannot be
+// replayed is sent once.
+//
+// # Replication delay
+//
+// Entra ID replicates new objects for seconds to minutes; a read or a
+// reference right after a create can fail. Only the caller knows that an
+// object is new, so the retry is opt-in per request (RetryReplication(d))
+// or per context (WithReplicationRetry). It retries, for at most d:
+// 404 Request_ResourceNotFound, 400 "does not reference a valid application
+// object", and 400/404 errors about an invalid or missing principalId,
+// clientId, resourceId or appId. No other 4xx is ever retried.
+//
+// # Errors and logs
+//
+// A status >= 400 becomes a *Error decoded from the OData error body (or the
+// SharePoint and plain-text shapes), with the request id; IsNotFound,
+// IsConflict and IsForbidden test it. The debug log names the method, URL,
+// status, duration, attempt and request ids, and bodies with secret fields
+// (secretText, client_secret, client_assertion, key, password, tokens, ...)
+// and anything shaped like a JWT redacted. Authorization headers are never
+// written.
+package graph
