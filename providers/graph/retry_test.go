@@ -88,7 +88,7 @@ func TestRetryPolicy(t *testing.T) {
 			steps: []step{{status: 404, body: odataError("Request_ResourceNotFound", "Resource 'x' does not exist")}, ok}, wantAttempts: 1, wantStatus: 404},
 		{name: "GET 403 is not retried even with RetryReplication", method: "GET",
 			steps: []step{{status: 403, body: odataError("Authorization_RequestDenied", "Insufficient privileges")}, ok},
-			opts: []RequestOption{RetryReplication(time.Minute)}, wantAttempts: 1, wantStatus: 403},
+			opts:  []RequestOption{RetryReplication(time.Minute)}, wantAttempts: 1, wantStatus: 403},
 		{name: "POST 429 is retried", method: "POST",
 			steps: []step{{status: 429, retryAfter: "2"}, ok}, wantAttempts: 2, wantStatus: 200,
 			wantSleeps: []time.Duration{2 * time.Second}},
