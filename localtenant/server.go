@@ -161,7 +161,7 @@ func (s *Server) setupKeys() error {
 		return err
 	}
 	s.operatorAppID = nameID("operator", s.domain)
-	s.githubRequest = "ghreq-" + strings.ReplaceAll(nameID("github-request", s.tenantID, string(ca.der[:32])), "-", "")
+	s.githubRequest = randomToken()
 	return s.loadOrCreateOperatorSecret()
 }
 
