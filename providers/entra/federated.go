@@ -1,0 +1,77 @@
+package entra
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/entraform/entraform/providers/graph"
+)
+
+// federatedPath is the collection of an application's federated
+// credentials.
+func federatedPath(appObjectID string) string {
+	return "/applications/" + idSegment(appObjectID) + "/federatedIdentityCredentials"
+}
+
+// federatedUpdate is the body of a federated credential update: everything
+// but the name, which cannot change.
+type federatedUpdate struct {
+	Issuer      string   `json:"issuer"`
+	Subject     string   `json:"subject"`
+	Audiences   []string `json:"audiences"`
+	Description *string  `json:"description,omitempty"`
+}
+
+func updateBody(f FederatedIdentityCredential) federatedUpdate {
+	u := federatedUpdate{Issuer: f.Issuer, Subject: f.Subject, Audiences: f.Audiences, Description: f.Description}
+	if u.Audiences == nil {
+		u.Audiences = []string{}
+	}
+	return u
+}
+
+// CreateFederatedCredential adds a federated credential to an application
+// (an application created moments ago is waited for). When one with that
+// name exists (409), it is updated to f and returned.
+func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID string, f FederatedIdentityCredential) (*FederatedIdentityCredential, error) {
+	f.ID = ""
+	if f.Audiences == nil {
+		f.Audiences = []string{}
+	}
+	var created FederatedIdentityCredential
+	err := p.c.Post(ctx, federatedPath(appObjectID), f, &created, p.retry())
+	if err == nil {
+		return &created, nil
+	}
+	if !isAlreadyExists(err) {
+		return nil, fmt.Errorf("adding federated credential %q to application %s: %w", f.Name, appObjectID, err)
+	}
+	byName := federatedPath(appObjectID) + "/" + idSegment(f.Name)
+	if err := p.c.Patch(ctx, byName, updateBody(f), nil, p.retry()); err != nil {
+		return nil, fmt.Errorf("updating the existing federated credential %q of application %s: %w", f.Name, appObjectID, err)
+	}
+	var existing FederatedIdentityCredential
+	if err := p.c.Get(ctx, byName, &existing, p.retry()); err != nil {
+		return nil, fmt.Errorf("reading federated credential %q of application %s: %w", f.Name, appObjectID, err)
+	}
+	return &existing, nil
+}
+
+// UpdateFederatedCredential updates a federated credential; its name is
+// not sent (it cannot change: replace the credential to rename it).
+func (p *Provider) UpdateFederatedCredential(ctx context.Context, appObjectID, id string, f FederatedIdentityCredential) error {
+	if err := p.c.Patch(ctx, federatedPath(appObjectID)+"/"+idSegment(id), updateBody(f), nil, p.retry()); err != nil {
+		return fmt.Errorf("updating federated credential %s of application %s: %w", id, appObjectID, err)
+	}
+	return nil
+}
+
+// DeleteFederatedCredential deletes a federated credential. One already
+// gone is not an error.
+func (p *Provider) DeleteFederatedCredential(ctx context.Context, appObjectID, id string) error {
+	err := p.c.Delete(ctx, federatedPath(appObjectID)+"/"+idSegment(id))
+	if err != nil && !graph.IsNotFound(err) {
+		return fmt.Errorf("deleting federated credential %s of application %s: %w", id, appObjectID, err)
+	}
+	return nil
+}

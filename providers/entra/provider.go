@@ -1,0 +1,99 @@
+package entra
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/entraform/entraform/providers/graph"
+)
+
+// Defaults of Options.
+const (
+	// DefaultReplicationTimeout bounds the retries of replication-delay
+	// errors on requests that name an object created moments ago. Entra ID
+	// usually replicates within seconds, sometimes minutes.
+	DefaultReplicationTimeout = 2 * time.Minute
+	// DefaultPerPrincipalLimit is the largest number of service principals
+	// for which Read asks for grants and role assignments per principal;
+	// above it, it lists them per resource. See the package documentation.
+	DefaultPerPrincipalLimit = 40
+)
+
+// Options configure a Provider.
+type Options struct {
+	// ReplicationTimeout bounds the replication-delay retries of a write;
+	// default DefaultReplicationTimeout. Tests against a local tenant with a
+	// short replication delay set a few seconds.
+	ReplicationTimeout time.Duration
+	// PerPrincipalLimit: see DefaultPerPrincipalLimit. Negative always
+	// reads per resource.
+	PerPrincipalLimit int
+}
+
+// Provider reads and writes Entra ID objects through a Graph client. It is
+// safe for concurrent use; read-modify-write operations on one
+// application's key credentials are serialised.
+type Provider struct {
+	c                 *graph.Client
+	replication       time.Duration
+	perPrincipalLimit int
+
+	mu       sync.Mutex
+	appLocks map[string]*sync.Mutex
+}
+
+// New returns a Provider that talks through c.
+func New(c *graph.Client, o Options) *Provider {
+	p := &Provider{c: c, replication: o.ReplicationTimeout, perPrincipalLimit: o.PerPrincipalLimit, appLocks: map[string]*sync.Mutex{}}
+	if p.replication <= 0 {
+		p.replication = DefaultReplicationTimeout
+	}
+	if p.perPrincipalLimit == 0 {
+		p.perPrincipalLimit = DefaultPerPrincipalLimit
+	}
+	return p
+}
+
+// retry is the request option of a request that names an object created
+// moments ago.
+func (p *Provider) retry() graph.RequestOption { return graph.RetryReplication(p.replication) }
+
+// lockApp serialises read-modify-write operations on one application (its
+// keyCredentials list is replaced as a whole); call the returned unlock.
+func (p *Provider) lockApp(objectID string) (unlock func()) {
+	p.mu.Lock()
+	l := p.appLocks[objectID]
+	if l == nil {
+		l = &sync.Mutex{}
+		p.appLocks[objectID] = l
+	}
+	p.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+// poll calls try until it reports done or fails, waiting between tries
+// (0.5s doubling up to 4s) for at most the replication timeout. It returns
+// nil when time runs out without done: the caller says what was missing.
+func (p *Provider) poll(ctx context.Context, try func() (done bool, err error)) error {
+	deadline := time.Now().Add(p.replication)
+	wait := 500 * time.Millisecond
+	for {
+		done, err := try()
+		if err != nil || done {
+			return err
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, 4*time.Second)
+	}
+}
