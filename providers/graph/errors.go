@@ -109,6 +109,8 @@ func newError(method, url string, status int, header http.Header, body []byte) *
 				e.Code = code
 			}
 			e.Message = shapes.Description
+		} else if shapes.Description != "" {
+			e.Message = shapes.Description
 		} else if shapes.Message != "" {
 			e.Message = shapes.Message
 		}

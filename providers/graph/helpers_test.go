@@ -84,3 +84,13 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 func odataError(code, message string) string {
 	return `{"error":{"code":"` + code + `","message":"` + message + `","innerError":{"request-id":"inner-id"}}}`
 }
+
+// tokenFunc is a token source whose every call runs f.
+func tokenFunc(f func() error) auth.TokenSource {
+	return auth.TokenSourceFunc(func(context.Context, []string) (auth.Token, error) {
+		if err := f(); err != nil {
+			return auth.Token{}, err
+		}
+		return auth.Token{Value: "t", ExpiresOn: time.Now().Add(time.Hour)}, nil
+	})
+}

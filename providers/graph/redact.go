@@ -37,6 +37,12 @@ func isSensitive(name string) bool {
 	return sensitiveFields[n]
 }
 
+// isSensitiveParam also covers "code", an OAuth authorization code in a
+// query or form (in JSON, "code" is an error code and stays).
+func isSensitiveParam(name string) bool {
+	return isSensitive(name) || strings.EqualFold(name, "code")
+}
+
 // jwtPattern matches anything shaped like a JWS (header.payload.signature
 // with a JSON header), wherever it appears.
 var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
@@ -54,7 +60,7 @@ func redactURL(u *url.URL) string {
 	}
 	changed := false
 	for k := range q {
-		if isSensitive(k) {
+		if isSensitiveParam(k) {
 			q[k] = []string{redacted}
 			changed = true
 		}
@@ -82,7 +88,7 @@ func redactBody(contentType string, body []byte, limit int) string {
 			return fmt.Sprintf("[%d bytes of unreadable form data]", len(body))
 		}
 		for k := range q {
-			if isSensitive(k) {
+			if isSensitiveParam(k) {
 				q[k] = []string{redacted}
 			}
 		}
