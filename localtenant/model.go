@@ -45,6 +45,12 @@ type Application struct {
 	// (/applications/{id}/federatedIdentityCredentials), not part of the
 	// application's JSON.
 	FederatedIdentityCredentials []*FederatedIdentityCredential `json:"-"`
+
+	// Owners are the object ids (service principals or users) that own
+	// the application, a navigation property in Graph (/owners). A
+	// caller holding only Application.ReadWrite.OwnedBy manages just
+	// the applications it owns; creating one makes it an owner.
+	Owners []string `json:"-"`
 }
 
 // WebApplication is application.web.

@@ -39,6 +39,7 @@ type appRecord struct {
 	Secrets   map[string]credInternal                      `json:"secrets,omitempty"`
 	Certs     map[string]credInternal                      `json:"certificates,omitempty"`
 	Federated []record[*FederatedIdentityCredential, Meta] `json:"federatedIdentityCredentials,omitempty"`
+	Owners    []string                                     `json:"owners,omitempty"`
 }
 
 type credInternal struct {
@@ -67,7 +68,7 @@ type sitePermInternal struct {
 func (st *Store) snapshot(tenantID string) snapshot {
 	snap := snapshot{Version: snapshotVersion, TenantID: tenantID}
 	for _, a := range st.applications(true) {
-		rec := appRecord{Object: a, Meta: a.Meta, Secrets: map[string]credInternal{}, Certs: map[string]credInternal{}}
+		rec := appRecord{Object: a, Meta: a.Meta, Secrets: map[string]credInternal{}, Certs: map[string]credInternal{}, Owners: a.Owners}
 		for _, p := range a.PasswordCredentials {
 			rec.Secrets[p.KeyID] = credInternal{Hash: p.SecretHash, Created: p.Created}
 		}
@@ -104,6 +105,7 @@ func (st *Store) restore(snap snapshot) {
 	for _, rec := range snap.Applications {
 		a := rec.Object
 		a.Meta = rec.Meta
+		a.Owners = rec.Owners
 		for i := range a.PasswordCredentials {
 			in := rec.Secrets[a.PasswordCredentials[i].KeyID]
 			a.PasswordCredentials[i].SecretHash, a.PasswordCredentials[i].Created = in.Hash, in.Created
