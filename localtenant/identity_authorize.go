@@ -135,13 +135,28 @@ func matchRedirect(a *Application, redirectURI string) (public, ok bool) {
 	if redirectURI == "" {
 		return false, false
 	}
-	for _, set := range []struct {
+	sets := []struct {
 		uris   []string
 		public bool
-	}{{a.Web.RedirectURIs, false}, {a.PublicClient.RedirectURIs, true}, {a.Spa.RedirectURIs, true}} {
-		for _, reg := range set.uris {
-			if redirectMatches(reg, redirectURI) {
-				return set.public, true
+	}{{a.Web.RedirectURIs, false}, {a.PublicClient.RedirectURIs, true}, {a.Spa.RedirectURIs, true}}
+	// Exact matches first, then loopback URIs registered without a port,
+	// then any loopback URI with the port ignored.
+	for pass := 0; pass < 3; pass++ {
+		for _, set := range sets {
+			for _, reg := range set.uris {
+				var hit bool
+				switch pass {
+				case 0:
+					hit = reg == redirectURI
+				case 1:
+					u, err := url.Parse(reg)
+					hit = err == nil && u.Port() == "" && redirectMatches(reg, redirectURI)
+				case 2:
+					hit = redirectMatches(reg, redirectURI)
+				}
+				if hit {
+					return set.public, true
+				}
 			}
 		}
 	}
