@@ -46,7 +46,7 @@ func (l *loader) decodePermission(d *decoder, b *block) *Permission {
 			case errors.As(err, &re) && re.Reason == catalog.UnknownResource:
 				// Resolved by the engine against the tenant.
 			default:
-				nd.errorf(ranges[i], resolveSummary(err), "%s.", strings.TrimSuffix(err.Error(), "."))
+				nd.errorf(ranges[i], resolveSummary(err), "%s", sentence(err.Error()))
 				continue
 			}
 			key := kind.String() + "/" + strings.ToLower(name)
@@ -84,4 +84,13 @@ func resolveSummary(err error) string {
 		}
 	}
 	return "Unknown permission"
+}
+
+// sentence ends s with a full stop unless it ends with one already (or a
+// question mark).
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }
