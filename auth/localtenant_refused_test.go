@@ -1,0 +1,56 @@
+package auth
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const githubSubject = "repo:contoso/entra-config:ref:refs/heads/main"
+
+// The credentials below reach the tenant but are registered on no app
+// (700027: unknown certificate; 700211: no federated credential for the issuer):
+// the tenant's refusal proves the assertion was built and sent.
+func TestOperatorUnregisteredCredentialsAreRefused(t *testing.T) {
+	s := startTenant(t)
+	reqURL, reqToken := s.GitHubActionsEnv(githubSubject)
+	ghToken, err := GitHubActionsToken(httpClientFor(t, tenantEnv(s)), reqURL, reqToken, "")(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenFile := filepath.Join(t.TempDir(), "federated-token")
+	if err := os.WriteFile(tokenFile, []byte(ghToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		env        []string
+		wantMethod string
+		wantAADSTS int
+	}{
+		{"certificate not on the app", []string{EnvClientSecret, "", EnvCertificatePath, writeTestCertPEM(t)}, "client certificate", 700027},
+		{"GitHub token without a federated credential", []string{EnvClientSecret, "", EnvActionsIDTokenURL, reqURL, EnvActionsIDTokenRequest, reqToken}, "GitHub Actions OIDC", 700211},
+		{"token file without a federated credential", []string{EnvClientSecret, "", EnvFederatedTokenFile, tokenFile}, "federated token file", 700211},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := tenantEnv(s, tt.env...)
+			src, desc, err := Operator(context.Background(), OperatorOptions{Getenv: getenv, HTTPClient: httpClientFor(t, getenv)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if desc.Method != tt.wantMethod {
+				t.Errorf("method = %q; want %q", desc.Method, tt.wantMethod)
+			}
+			_, err = src.Token(context.Background(), []string{"https://graph.microsoft.com/.default"})
+			if got := AADSTSCode(err); got != tt.wantAADSTS {
+				t.Errorf("error = %v; want AADSTS%d", err, tt.wantAADSTS)
+			}
+			if strings.Contains(err.Error(), ghToken) {
+				t.Errorf("the error repeats the assertion")
+			}
+		})
+	}
+}
