@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -259,7 +260,21 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 			continue
 		}
 		seen[key] = true
+		// Hints end in "did you mean ...?" inside sentences that end in ".".
+		if strings.HasSuffix(d.Detail, "?.") {
+			d.Detail = strings.TrimSuffix(d.Detail, ".")
+		}
 		out = append(out, d)
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Subject, out[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a == nil && b != nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 	return out
 }

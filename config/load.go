@@ -147,16 +147,16 @@ func load(opts LoadOptions, sources []source) (*Config, hcl.Diagnostics) {
 		diags = append(diags, l.declare(f.Body)...)
 	}
 	if diags.HasErrors() {
-		return l.cfg, diags
+		return l.cfg, dedupe(diags)
 	}
 
 	diags = append(diags, l.resolveVariables()...)
 	l.cfg.Hash = hashConfig(sources, l.varVals)
 	if diags.HasErrors() {
-		return l.cfg, diags
+		return l.cfg, dedupe(diags)
 	}
 	diags = append(diags, l.evaluate()...)
-	return l.cfg, diags
+	return l.cfg, dedupe(diags)
 }
 
 func parseFile(src source) (*hcl.File, hcl.Diagnostics) {
@@ -234,7 +234,7 @@ func duplicate(kind, name string, at, prev hcl.Range) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  fmt.Sprintf("Duplicate %s", kind),
-		Detail:   fmt.Sprintf("A %s named %q was already declared at %s; names must be unique.", kind, name, prev),
+		Detail:   fmt.Sprintf("%s %s named %q was already declared at %s; names must be unique.", article(kind), kind, name, prev),
 		Subject:  at.Ptr(),
 	}
 }
@@ -256,4 +256,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// article returns "A" or "An" for a noun.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "An"
+	}
+	return "A"
 }

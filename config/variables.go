@@ -15,6 +15,7 @@ type variableDecl struct {
 	typ         cty.Type
 	hasDefault  bool
 	def         cty.Value
+	defExpr     hcl.Range // the default's expression
 	description string
 	sensitive   bool
 	nullable    bool
@@ -61,7 +62,7 @@ func (l *loader) declareVariable(hb *hcl.Block) hcl.Diagnostics {
 					Subject:  a.Expr.Range().Ptr(),
 				})
 			} else {
-				v.hasDefault, v.def = true, cv
+				v.hasDefault, v.def, v.defExpr = true, cv, a.Expr.Range()
 				if cv.IsNull() && !v.nullable {
 					diags = append(diags, &hcl.Diagnostic{
 						Severity: hcl.DiagError,

@@ -91,7 +91,7 @@ func (l *loader) resolveVariables() hcl.Diagnostics {
 				l.varVals[name] = cty.UnknownVal(v.typ)
 				continue
 			}
-			rv = rawValue{val: v.def, rng: v.defRange}
+			rv = rawValue{val: v.def, rng: v.defExpr}
 		}
 		val, err := convert.Convert(rv.val, v.typ)
 		if err != nil {

@@ -43,11 +43,11 @@ func TestResolve(t *testing.T) {
 		},
 		{
 			name: "delegated-only name under application", resource: GraphAppID, kind: Application, perm: "User.Read",
-			wantErr: `"User.Read" is a delegated permission of Microsoft Graph (User.Read), not an application permission: move it to the delegated list`,
+			wantErr: `"User.Read" is a delegated permission of Microsoft Graph, not an application permission: move it to the delegated list`,
 		},
 		{
 			name: "application-only name under delegated", resource: GraphAppID, kind: Delegated, perm: "Application.ReadWrite.OwnedBy",
-			wantErr: `"Application.ReadWrite.OwnedBy" is an application permission of Microsoft Graph (Application.ReadWrite.OwnedBy), not a delegated permission: move it to the application list`,
+			wantErr: `"Application.ReadWrite.OwnedBy" is an application permission of Microsoft Graph, not a delegated permission: move it to the application list`,
 		},
 		{
 			name: "unknown resource", resource: "11111111-2222-3333-4444-555555555555", kind: Delegated, perm: "x",

@@ -43,8 +43,12 @@ func (e *ResolveError) Error() string {
 		if e.Kind == Delegated {
 			other = Application
 		}
-		return fmt.Sprintf("%q is %s %s permission of %s (%s), not %s %s permission: move it to the %s list",
-			e.Name, article(other), other, e.Resource, e.Match.Value, article(e.Kind), e.Kind, other)
+		name := fmt.Sprintf("%q", e.Name)
+		if !strings.EqualFold(e.Name, e.Match.Value) {
+			name += fmt.Sprintf(" (%s)", e.Match.Value)
+		}
+		return fmt.Sprintf("%s is %s %s permission of %s, not %s %s permission: move it to the %s list",
+			name, article(other), other, e.Resource, article(e.Kind), e.Kind, other)
 	case Ambiguous:
 		vals := make([]string, len(e.Candidates))
 		for i, p := range e.Candidates {

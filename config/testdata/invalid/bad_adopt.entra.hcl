@@ -1,0 +1,4 @@
+application "legacy" {
+  display_name = "legacy"
+  adopt        = "my-old-app"
+}

@@ -1,0 +1,4 @@
+application "a" {
+  display_name     = "a"
+  sign_in_audience = "AzureADMyOrgs"
+}

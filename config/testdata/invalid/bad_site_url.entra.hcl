@@ -1,0 +1,3 @@
+site "hr" {
+  url = "http://intranet.contoso.com/sites/hr"
+}

@@ -1,0 +1,5 @@
+tenant {
+  id        = "not a tenant"
+  cloud     = "azure"
+  workspace = "hr apps"
+}

@@ -1,0 +1,4 @@
+application "a" {
+  display_name = "a"
+  unique_name  = "has spaces/and slashes"
+}

@@ -1,0 +1,8 @@
+application "a" {
+  display_name = "a"
+}
+
+check "c" {
+  application = application.a
+  flow        = "certificate"
+}

@@ -1,0 +1,11 @@
+application "api" {
+  display_name = "api"
+}
+
+locals {
+  api = application.api
+}
+
+application "client" {
+  display_name = "client of ${local.api.object_id}"
+}

@@ -1,0 +1,7 @@
+application "a" {
+  display_name = "first"
+}
+
+application "a" {
+  display_name = "second"
+}

@@ -1,0 +1,4 @@
+application "a" {
+  for_each     = ["x", "y"]
+  display_name = each.key
+}

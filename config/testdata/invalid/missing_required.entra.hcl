@@ -1,0 +1,3 @@
+application "a" {
+  notes = "no display_name"
+}

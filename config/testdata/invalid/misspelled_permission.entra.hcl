@@ -1,0 +1,6 @@
+application "reader" {
+  display_name = "reader"
+  permission "graph" {
+    application = ["Sites.Raed.All"]
+  }
+}

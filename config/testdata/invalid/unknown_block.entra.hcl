@@ -1,0 +1,3 @@
+applicaton "a" {
+  display_name = "typo in the block type"
+}

@@ -1,0 +1,6 @@
+application "a" {
+  display_name = "a"
+  permission "grpah" {
+    application = ["Sites.Read.All"]
+  }
+}

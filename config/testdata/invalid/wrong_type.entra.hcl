@@ -1,0 +1,4 @@
+application "a" {
+  display_name  = "a"
+  admin_consent = "yes please"
+}
