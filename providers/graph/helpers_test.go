@@ -53,7 +53,7 @@ func scopeTokens() auth.TokenSource {
 
 // testClient starts h behind the real host names and returns a client
 // pointed at it with a fake clock whose jitter always takes the full range.
-func testClient(t *testing.T, h http.Handler, mod ...func(*Options)) (*Client, *fakeClock) {
+func testClient(t testing.TB, h http.Handler, mod ...func(*Options)) (*Client, *fakeClock) {
 	t.Helper()
 	srv := endpointtest.NewServer(t, h)
 	clock := newFakeClock()
