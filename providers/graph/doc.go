@@ -12,6 +12,18 @@
 //
 // so each attempt gets a fresh (cached) token and its own log line.
 //
+// Wiring, as a command does it:
+//
+//	hc, err := endpoint.NewHTTPClient(env.Getenv)
+//	tokens, who, err := auth.Operator(ctx, auth.OperatorOptions{Getenv: env.Getenv, Cloud: cloud, HTTPClient: hc, ...})
+//	c, err := graph.New(graph.Options{Tokens: tokens, Cloud: cloud, HTTPClient: hc,
+//		Log: graph.DebugLog(env.Getenv, env.Stderr)})
+//
+//	var app entra.Application
+//	err = c.Get(ctx, "/applications(appId='"+appID+"')", &app, graph.RetryReplication(2*time.Minute))
+//	apps, err := graph.ListAll[entra.Application](ctx, c, "/applications?$filter=tags/any(t:t eq 'entraform:managed')&$top=999")
+//	resps, err := c.Batch(ctx, []graph.BatchRequest{{URL: "/applications/" + id + "/federatedIdentityCredentials"}, ...})
+//
 // # Tokens
 //
 // The scope comes from the request's host: the cloud's Graph host gets
