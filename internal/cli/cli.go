@@ -89,6 +89,10 @@ func commands() map[string]command {
 	list := []command{
 		{"validate", "Check the configuration offline", runValidate},
 		{"fmt", "Rewrite configuration files to the canonical layout", runFmt},
+		{"plan", "Show the changes that would make the tenant match the configuration", runPlan},
+		{"apply", "Make the changes, then run the login checks", runApply},
+		{"show", "Show a saved plan", runShow},
+		{"destroy", "Remove everything this workspace owns", runDestroy},
 		{"version", "Print the entraform version", runVersion},
 	}
 	list = append(list, laterCommands()...)

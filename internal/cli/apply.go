@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/entraform/entraform/apply"
+	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/internal/engine"
+	"github.com/entraform/entraform/plan"
+	"github.com/entraform/entraform/plan/planfile"
+	"github.com/entraform/entraform/plan/render"
+)
+
+type applyFlags struct {
+	configFlags
+	autoApprove bool
+	parallelism int
+	showSecrets bool
+	noChecks    bool
+}
+
+func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
+	fs := newFlags(m, name, synopsis)
+	a.configFlags.register(fs)
+	fs.BoolVar(&a.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	fs.IntVar(&a.parallelism, "parallelism", 10, "how many changes to apply at once")
+	fs.BoolVar(&a.showSecrets, "show-secrets", false, "also print new secret values on stdout (they always go to write_to files)")
+	fs.BoolVar(&a.noChecks, "no-checks", false, "skip the login checks after the apply (run them later with verify)")
+	return fs
+}
+
+func runApply(ctx context.Context, m *Meta, args []string) int {
+	var af applyFlags
+	fs := af.register(m, "apply", "apply [-auto-approve] [-parallelism=10] [-show-secrets] [-no-checks] [-var 'k=v'] [-var-file F] [PLANFILE]")
+	if ok, code := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 1 {
+		m.Errorf("apply takes at most one plan file")
+		return ExitError
+	}
+	cfg, ok := m.loadConfig(af.configFlags)
+	if !ok {
+		return ExitError
+	}
+	if fs.NArg() == 1 {
+		return m.applySaved(ctx, cfg, fs.Arg(0), af)
+	}
+	return m.planAndApply(ctx, cfg, plan.Options{}, af)
+}
+
+// planAndApply plans, shows the plan, asks for approval and applies.
+func (m *Meta) planAndApply(ctx context.Context, cfg *config.Config, opts plan.Options, af applyFlags) int {
+	p, s, code := m.makePlan(ctx, cfg, opts)
+	if p == nil {
+		return code
+	}
+	if err := render.Plan(m.Stdout, p, render.Options{Color: m.Color}); err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	if p.HasChanges() && !af.autoApprove {
+		approved, err := m.approve(opts.Destroy)
+		if err != nil {
+			m.Errorf("%v", err)
+			return ExitError
+		}
+		if !approved {
+			fmt.Fprintln(m.Stdout, "\nApply cancelled.")
+			return ExitError
+		}
+	}
+	return m.execute(ctx, cfg, p, s, af)
+}
+
+// applySaved applies a plan file after checking that neither the
+// configuration nor the objects it touches changed since it was made.
+func (m *Meta) applySaved(ctx context.Context, cfg *config.Config, file string, af applyFlags) int {
+	f, err := os.Open(m.Path(file))
+	if err != nil {
+		m.Errorf("reading the plan: %v", err)
+		return ExitError
+	}
+	saved, err := planfile.Read(f)
+	f.Close()
+	if err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	fresh, s, code := m.makePlan(ctx, cfg, plan.Options{Destroy: saved.Destroy})
+	if fresh == nil {
+		return code
+	}
+	if stale := plan.Staleness(saved, fresh); len(stale) > 0 {
+		m.Errorf("the saved plan %s is stale: the tenant or the configuration changed since it was made.\n\n  %s\n\nRun entraform plan again and review the new plan.", file, strings.Join(stale, "\n  "))
+		return ExitError
+	}
+	// The fresh plan equals the saved one for every object it touches;
+	// apply only those.
+	keep := map[string]bool{}
+	for _, c := range saved.Changes {
+		keep[c.Address] = c.Action != plan.NoOp
+	}
+	for _, c := range fresh.Changes {
+		if !keep[c.Address] {
+			c.Action = plan.NoOp
+		}
+	}
+	return m.execute(ctx, cfg, fresh, s, af)
+}
+
+// approve asks for "yes" on a terminal; elsewhere it refuses: an apply
+// without a person needs -auto-approve.
+func (m *Meta) approve(destroy bool) (bool, error) {
+	if !m.StdinIsTerminal {
+		return false, fmt.Errorf("no terminal to ask for approval: run with -auto-approve, or apply a saved plan (entraform plan -out=FILE, then entraform apply FILE)")
+	}
+	question := "Do you want to perform these actions?"
+	if destroy {
+		question = "Do you really want to destroy everything this workspace owns?"
+	}
+	fmt.Fprintf(m.Stdout, "\n%s\n  entraform will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", m.bold(question))
+	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}
+
+func (m *Meta) bold(s string) string {
+	if !m.Color {
+		return s
+	}
+	return ansiBold + s + ansiReset
+}
+
+// execute applies the plan, prints the summary, then runs the checks.
+func (m *Meta) execute(ctx context.Context, cfg *config.Config, p *plan.Plan, s *session, af applyFlags) int {
+	var result *apply.Result
+	if p.HasChanges() {
+		opts := engine.ApplyOptions{Parallelism: af.parallelism, Progress: m.Stderr}
+		if af.showSecrets {
+			opts.ShowSecrets = m.Stdout
+		}
+		fmt.Fprintln(m.Stderr)
+		result = s.engine.Apply(ctx, cfg, p, s.snapshot, opts)
+		if !m.summarize(p, result) {
+			return ExitError
+		}
+	}
+	if err := m.printOutputs(cfg, p, result); err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	if af.noChecks || len(cfg.Checks) == 0 {
+		return ExitOK
+	}
+	return m.checkAfterApply(ctx, cfg, s, result)
+}
+
+// summarize prints what the apply did and reports whether all went well.
+func (m *Meta) summarize(p *plan.Plan, r *apply.Result) bool {
+	if r.OK() {
+		add, change, destroy := p.Counts()
+		verb := "Apply"
+		if p.Destroy {
+			verb = "Destroy"
+		}
+		fmt.Fprintf(m.Stdout, "\n%s\n", m.bold(fmt.Sprintf("%s complete! Objects: %d added, %d changed, %d destroyed.", verb, add, change, destroy)))
+		return true
+	}
+	fmt.Fprintf(m.Stdout, "\n%s\n", m.bold(fmt.Sprintf("Apply incomplete: %d applied, %d failed, %d skipped.", len(r.Applied), len(r.Failed), len(r.Skipped))))
+	for _, f := range r.Failed {
+		m.Errorf("%v", f.Err)
+	}
+	if len(r.Skipped) > 0 {
+		var lines []string
+		for _, sk := range r.Skipped {
+			lines = append(lines, fmt.Sprintf("  %s (because %s failed)", sk.Address, sk.Because))
+		}
+		sort.Strings(lines)
+		fmt.Fprintf(m.Stderr, "Skipped:\n%s\n", strings.Join(lines, "\n"))
+	}
+	fmt.Fprintln(m.Stderr, "\nWhat succeeded stays in place. Run entraform plan to see what remains, and apply again once the cause is fixed.")
+	return false
+}

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/plan"
+	"github.com/entraform/entraform/plan/planfile"
+	"github.com/entraform/entraform/plan/render"
+)
+
+func runPlan(ctx context.Context, m *Meta, args []string) int {
+	fs := newFlags(m, "plan", "plan [-out=FILE] [-json] [-detailed-exitcode] [-destroy] [-var 'k=v'] [-var-file F]")
+	var cf configFlags
+	cf.register(fs)
+	out := fs.String("out", "", "write the plan to FILE, for `entraform apply FILE`")
+	jsonOut := fs.Bool("json", false, "print the plan as JSON (format_version 1.0) instead of text")
+	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
+	destroy := fs.Bool("destroy", false, "plan the removal of everything this workspace owns")
+	if ok, code := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		m.Errorf("plan takes no arguments (got %q)", fs.Arg(0))
+		return ExitError
+	}
+	cfg, ok := m.loadConfig(cf)
+	if !ok {
+		return ExitError
+	}
+	p, _, code := m.makePlan(ctx, cfg, plan.Options{Destroy: *destroy})
+	if p == nil {
+		return code
+	}
+	if *jsonOut {
+		if err := planfile.Write(m.Stdout, p, Version()); err != nil {
+			m.Errorf("%v", err)
+			return ExitError
+		}
+	} else if err := render.Plan(m.Stdout, p, render.Options{Color: m.Color}); err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	if *out != "" {
+		if err := writePlanFile(m.Path(*out), p); err != nil {
+			m.Errorf("%v", err)
+			return ExitError
+		}
+		if !*jsonOut {
+			fmt.Fprintf(m.Stdout, "\nSaved the plan to: %s\n\nTo perform exactly these actions, run:\n  entraform apply %s\n", *out, *out)
+		}
+	}
+	if *detailed && p.HasChanges() {
+		return ExitChanges
+	}
+	return ExitOK
+}
+
+// makePlan signs in, refreshes and builds the plan, printing progress on
+// stderr and diagnostics. It returns a nil plan and the exit code on
+// failure.
+func (m *Meta) makePlan(ctx context.Context, cfg *config.Config, opts plan.Options) (*plan.Plan, *session, int) {
+	s, err := m.connect(ctx, cfg)
+	if err != nil {
+		m.Errorf("%v", err)
+		return nil, nil, ExitError
+	}
+	fmt.Fprintf(m.Stderr, "Reading tenant %s (workspace %q)...\n", s.tenantID, cfg.Tenant.Workspace)
+	p, snap, diags, err := s.engine.Plan(ctx, cfg, opts)
+	if err != nil {
+		m.Errorf("%v", err)
+		return nil, nil, ExitError
+	}
+	m.showDiagnostics(cfg.Files, diags)
+	if diags.HasErrors() {
+		return nil, nil, ExitError
+	}
+	s.snapshot = snap
+	return p, s, ExitOK
+}
+
+// writePlanFile writes the JSON plan; it holds no secret, but it
+// describes the tenant, so it is private to the user.
+func writePlanFile(path string, p *plan.Plan) error {
+	var b bytes.Buffer
+	if err := planfile.Write(&b, p, Version()); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("writing the plan: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/entraform/entraform/apply"
+	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/plan"
+	"github.com/entraform/entraform/providers/entra"
+	"github.com/entraform/entraform/providers/sharepoint"
+)
+
+// Engine holds the providers of one tenant.
+type Engine struct {
+	TenantID   string
+	Entra      *entra.Provider
+	SharePoint *sharepoint.Provider
+	// Naive makes refresh read one object per request, as Terraform's
+	// azuread provider does. It exists only as the benchmark baseline.
+	Naive bool
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// tenant joins the two providers into what the executor needs.
+type tenant struct {
+	*entraProvider
+	*sharePointProvider
+}
+
+// Aliases give the two embedded providers distinct field names.
+type (
+	entraProvider      = entra.Provider
+	sharePointProvider = sharepoint.Provider
+)
+
+// Refresh reads everything the configuration can touch.
+func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapshot, error) {
+	req := entra.ReadRequest{Workspace: cfg.Tenant.Workspace}
+	resources := map[string]bool{entra.GraphAppID: true, entra.SharePointAppID: true}
+	for _, app := range cfg.Applications {
+		if app.Adopt != "" {
+			req.Adopt = append(req.Adopt, strings.ToLower(app.Adopt))
+		}
+		for _, p := range app.Permissions {
+			resources[strings.ToLower(p.ResourceAppID)] = true
+		}
+	}
+	for r := range resources {
+		req.Resources = append(req.Resources, r)
+	}
+	read := e.Entra.Read
+	if e.Naive {
+		read = e.Entra.ReadNaive
+	}
+	snap, err := read(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tenant: %w", err)
+	}
+	out := &plan.Snapshot{
+		TenantID:          e.TenantID,
+		Now:               e.now(),
+		Applications:      snap.Applications,
+		ServicePrincipals: snap.ServicePrincipals,
+		Resources:         snap.Resources,
+		Grants:            snap.Grants,
+		Assignments:       snap.Assignments,
+		Sites:             map[string]*sharepoint.Site{},
+		SecretFiles:       map[string]plan.SecretFile{},
+		KeyFiles:          map[string]plan.KeyFile{},
+	}
+	if len(cfg.Sites) > 0 {
+		var urls []string
+		for _, s := range cfg.Sites {
+			urls = append(urls, s.URL)
+		}
+		sites, perms, err := e.SharePoint.Sites(ctx, urls)
+		if err != nil {
+			return nil, fmt.Errorf("reading sites: %w", err)
+		}
+		for _, s := range cfg.Sites {
+			if site := sites[s.URL]; site != nil {
+				out.Sites[s.Addr] = site
+			}
+		}
+		out.SitePermissions = perms
+	}
+	if err := readLocalFiles(cfg, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readLocalFiles reads the secret and key files the configuration names:
+// they are the local half of the credentials' state.
+func readLocalFiles(cfg *config.Config, snap *plan.Snapshot) error {
+	for _, app := range cfg.Applications {
+		for _, s := range app.Secrets {
+			if s.WriteTo == "" {
+				continue
+			}
+			f, err := apply.ReadSecretFile(cfg.Path(s.WriteTo))
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				snap.SecretFiles[s.WriteTo] = plan.SecretFile{}
+			case err != nil:
+				return fmt.Errorf("%s: reading %s: %w", app.Addr, s.WriteTo, err)
+			default:
+				snap.SecretFiles[s.WriteTo] = plan.SecretFile{Exists: true, ClientID: f.ClientID, KeyID: f.KeyID}
+			}
+		}
+		for _, c := range app.Certificates {
+			f, err := apply.ReadKeyFile(cfg.Path(c.PrivateKeyFile))
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				snap.KeyFiles[c.PrivateKeyFile] = plan.KeyFile{}
+			case err != nil:
+				return fmt.Errorf("%s: reading %s: %w", app.Addr, c.PrivateKeyFile, err)
+			default:
+				snap.KeyFiles[c.PrivateKeyFile] = plan.KeyFile{Exists: true, Thumbprint: f.Thumbprint, NotAfter: f.Certificate.NotAfter}
+			}
+		}
+	}
+	return nil
+}
+
+// Plan refreshes and builds the plan.
+func (e *Engine) Plan(ctx context.Context, cfg *config.Config, opts plan.Options) (*plan.Plan, *plan.Snapshot, hcl.Diagnostics, error) {
+	snap, err := e.Refresh(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, diags := plan.Build(cfg, snap, opts)
+	return p, snap, diags, nil
+}
+
+// ApplyOptions are the user's choices for an apply.
+type ApplyOptions struct {
+	Parallelism int
+	Progress    io.Writer
+	ShowSecrets io.Writer
+}
+
+// Apply executes a plan built on snap.
+func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, snap *plan.Snapshot, opts ApplyOptions) *apply.Result {
+	return apply.Apply(ctx, p, tenant{e.Entra, e.SharePoint}, apply.Options{
+		Parallelism: opts.Parallelism,
+		Progress:    opts.Progress,
+		Now:         e.Now,
+		ConfigDir:   cfg.Dir,
+		TenantID:    e.TenantID,
+		Resources:   snap.Resources,
+		ShowSecrets: opts.ShowSecrets,
+	})
+}
