@@ -2,4 +2,8 @@ package cli
 
 // laterCommands lists the commands whose packages land after the
 // foundation. Each moves into its own file as it is built.
-func laterCommands() []command { return nil }
+func laterCommands() []command {
+	return []command{
+		{"tenant", "Run the local tenant", runTenant},
+	}
+}

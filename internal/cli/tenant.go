@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/entraform/entraform/localtenant"
+)
+
+const tenantSynopsis = "tenant serve [-addr 127.0.0.1:0] [-env-file F] [-data DIR] [-seed F.json] [-latency 50ms] [-throttle-rate 0.1] [-error-rate 0.05] [-replication-delay 2s] [-fault-seed N] [-request-log F.jsonl]"
+
+// runTenant is `entraform tenant serve`: it runs the local tenant until
+// interrupted and prints the KEY=VALUE lines that point entraform (and
+// any Azure SDK) at it.
+func runTenant(ctx context.Context, m *Meta, args []string) int {
+	if len(args) == 0 || args[0] != "serve" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			fmt.Fprintf(m.Stdout, "Usage: entraform [global options] %s\n", tenantSynopsis)
+			return ExitOK
+		}
+		m.Errorf("tenant needs a subcommand: entraform %s", tenantSynopsis)
+		return ExitError
+	}
+	fs := newFlags(m, "tenant serve", tenantSynopsis)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	envFile := fs.String("env-file", "", "also write the KEY=VALUE lines to this file (mode 0600)")
+	dataDir := fs.String("data", "", "keep the tenant (objects, CA, keys, operator secret) in this directory across restarts")
+	seedFile := fs.String("seed", "", `JSON file of extra sites and users: {"sites":[{"path":"/sites/x","displayName":"X"}],"users":[{"userPrincipalName":"...","mfa":true}]}`)
+	latency := fs.Duration("latency", 0, "latency added to every request")
+	throttle := fs.Float64("throttle-rate", 0, "fraction of Graph/SharePoint requests answered 429 with Retry-After")
+	errRate := fs.Float64("error-rate", 0, "fraction of Graph/SharePoint requests answered 500/503/504")
+	delay := fs.Duration("replication-delay", 0, "new objects stay invisible to reads, references and tokens this long")
+	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault sequence (same seed, same faults)")
+	requestLog := fs.String("request-log", "", "append one JSON line per request to this file")
+	if ok, code := parseFlags(m, fs, args[1:]); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		m.Errorf("tenant serve takes no arguments (got %q)", fs.Arg(0))
+		return ExitError
+	}
+	for name, rate := range map[string]float64{"-throttle-rate": *throttle, "-error-rate": *errRate} {
+		if rate < 0 || rate > 1 {
+			m.Errorf("%s must be between 0 and 1 (got %v)", name, rate)
+			return ExitError
+		}
+	}
+	opts := localtenant.Options{
+		Addr:    *addr,
+		DataDir: m.Path(*dataDir),
+		Faults: localtenant.Faults{
+			Latency:          *latency,
+			ThrottleRate:     *throttle,
+			ErrorRate:        *errRate,
+			ReplicationDelay: *delay,
+			Seed:             *faultSeed,
+		},
+	}
+	if *seedFile != "" {
+		seed, err := localtenant.LoadSeed(m.Path(*seedFile))
+		if err != nil {
+			m.Errorf("%v", err)
+			return ExitError
+		}
+		opts.Seed = seed
+	}
+	if *requestLog != "" {
+		f, err := os.OpenFile(m.Path(*requestLog), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			m.Errorf("opening request log: %v", err)
+			return ExitError
+		}
+		defer f.Close()
+		opts.RequestLog = f
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	srv, err := localtenant.Start(startCtx, opts)
+	cancel()
+	if err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	defer srv.Close()
+
+	var lines strings.Builder
+	for _, e := range srv.Env() {
+		fmt.Fprintf(&lines, "%s=%s\n", e.Key, e.Value)
+	}
+	if *envFile != "" {
+		if err := writeTenantEnvFile(m.Path(*envFile), lines.String()); err != nil {
+			m.Errorf("writing env file: %v", err)
+			return ExitError
+		}
+	}
+	fmt.Fprint(m.Stdout, lines.String())
+	fmt.Fprintf(m.Stderr, "Local tenant %s (%s) serving on %s; interrupt to stop.\n", srv.Domain(), srv.TenantID(), srv.Endpoint())
+
+	<-ctx.Done()
+	if err := srv.Close(); err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	return ExitOK
+}
+
+// writeTenantEnvFile writes a file only its owner can read, replacing any
+// existing one.
+func writeTenantEnvFile(path, content string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
