@@ -93,6 +93,7 @@ func commands() map[string]command {
 		{"apply", "Make the changes, then run the login checks", runApply},
 		{"show", "Show a saved plan", runShow},
 		{"destroy", "Remove everything this workspace owns", runDestroy},
+		{"demo", "Run plan, apply and verify of an example on an in-process local tenant", runDemo},
 		{"version", "Print the entraform version", runVersion},
 	}
 	list = append(list, laterCommands()...)

@@ -1,0 +1,11 @@
+// Package examples holds the runnable example configurations and embeds
+// them, so that `entraform demo` works from an installed binary too.
+package examples
+
+import "embed"
+
+// FS holds every example directory: quickstart, flask-delegated,
+// site-reader and ci-github, with their configuration files and READMEs.
+//
+//go:embed */*.entra.hcl */README.md
+var FS embed.FS
