@@ -40,7 +40,7 @@ func (p *Provider) AssignAppRole(ctx context.Context, a AppRoleAssignment) (*App
 // findAssignment looks for the assignment that a would duplicate among
 // what the principal holds.
 func (p *Provider) findAssignment(ctx context.Context, a AppRoleAssignment) (*AppRoleAssignment, error) {
-	held, err := graph.ListAll[AppRoleAssignment](ctx, p.c, "/servicePrincipals/"+idSegment(a.PrincipalID)+"/appRoleAssignments", p.retry())
+	held, err := p.assignmentsHeld(ctx, a.PrincipalID)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +50,11 @@ func (p *Provider) findAssignment(ctx context.Context, a AppRoleAssignment) (*Ap
 		}
 	}
 	return nil, nil
+}
+
+// assignmentsHeld lists the app role assignments a principal holds.
+func (p *Provider) assignmentsHeld(ctx context.Context, principalID string) ([]AppRoleAssignment, error) {
+	return graph.ListAll[AppRoleAssignment](ctx, p.c, "/servicePrincipals/"+idSegment(principalID)+"/appRoleAssignments", p.retry())
 }
 
 // RemoveAppRole deletes an app role assignment from the resource's

@@ -3,6 +3,8 @@ package entra
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/entraform/entraform/providers/graph"
 )
@@ -46,14 +48,21 @@ func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID st
 	if !isAlreadyExists(err) {
 		return nil, fmt.Errorf("adding federated credential %q to application %s: %w", f.Name, appObjectID, err)
 	}
-	byName := federatedPath(appObjectID) + "/" + idSegment(f.Name)
-	if err := p.c.Patch(ctx, byName, updateBody(f), nil, p.retry()); err != nil {
-		return nil, fmt.Errorf("updating the existing federated credential %q of application %s: %w", f.Name, appObjectID, err)
+	// 409 also answers a credential of another name with the same issuer
+	// and subject: only one of the same name is updated.
+	list, lerr := graph.ListAll[FederatedIdentityCredential](ctx, p.c, federatedPath(appObjectID), p.retry())
+	if lerr != nil {
+		return nil, fmt.Errorf("adding federated credential %q to application %s: %w (and listing the existing ones: %v)", f.Name, appObjectID, err, lerr)
 	}
-	var existing FederatedIdentityCredential
-	if err := p.c.Get(ctx, byName, &existing, p.retry()); err != nil {
-		return nil, fmt.Errorf("reading federated credential %q of application %s: %w", f.Name, appObjectID, err)
+	i := slices.IndexFunc(list, func(x FederatedIdentityCredential) bool { return strings.EqualFold(x.Name, f.Name) })
+	if i < 0 {
+		return nil, fmt.Errorf("adding federated credential %q to application %s: %w", f.Name, appObjectID, err)
 	}
+	existing := list[i]
+	if err := p.UpdateFederatedCredential(ctx, appObjectID, existing.ID, f); err != nil {
+		return nil, err
+	}
+	existing.Issuer, existing.Subject, existing.Audiences, existing.Description = f.Issuer, f.Subject, f.Audiences, f.Description
 	return &existing, nil
 }
 

@@ -45,7 +45,7 @@ func (p *Provider) CreateGrant(ctx context.Context, g OAuth2PermissionGrant) (*O
 
 // findGrant looks for the grant that g would duplicate.
 func (p *Provider) findGrant(ctx context.Context, g OAuth2PermissionGrant) (*OAuth2PermissionGrant, error) {
-	grants, err := graph.ListAll[OAuth2PermissionGrant](ctx, p.c, "/oauth2PermissionGrants"+query("$filter", "clientId eq "+quote(g.ClientID)))
+	grants, err := p.findGrants(ctx, g.ClientID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +56,11 @@ func (p *Provider) findGrant(ctx context.Context, g OAuth2PermissionGrant) (*OAu
 		}
 	}
 	return nil, nil
+}
+
+// findGrants lists the grants a client holds.
+func (p *Provider) findGrants(ctx context.Context, clientID string) ([]OAuth2PermissionGrant, error) {
+	return graph.ListAll[OAuth2PermissionGrant](ctx, p.c, "/oauth2PermissionGrants"+query("$filter", "clientId eq "+quote(clientID)))
 }
 
 // UpdateGrantScope sets the scope (space-separated permission values) of a

@@ -1,0 +1,171 @@
+package entra
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/entraform/entraform/auth"
+	"github.com/entraform/entraform/endpoint"
+	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/providers/graph"
+)
+
+// tenant is a started local tenant and a provider signed in to it as the
+// operator, through the same chain entraform uses (endpoint.Transport,
+// auth.Operator, graph.Client).
+type tenant struct {
+	s *localtenant.Server
+	c *graph.Client
+	p *Provider
+}
+
+type tenantOptions struct {
+	faults   localtenant.Faults
+	provider Options
+}
+
+// The fault-free tests share one tenant (starting one costs a second of
+// key generation); each uses its own workspace names.
+var shared struct {
+	once sync.Once
+	tn   *tenant
+	err  error
+	stop func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	os.Exit(code)
+}
+
+// sharedTenant is the package's fault-free tenant.
+func sharedTenant(t testing.TB) *tenant {
+	t.Helper()
+	shared.once.Do(func() {
+		s, err := localtenant.Start(context.Background(), localtenant.Options{})
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.stop = func() { s.Close() }
+		shared.tn, shared.err = connect(s, Options{})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.tn
+}
+
+// startTenant starts a tenant of its own for one test.
+func startTenant(t testing.TB, o tenantOptions) *tenant {
+	t.Helper()
+	s, err := localtenant.Start(context.Background(), localtenant.Options{Faults: o.faults})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	tn, err := connect(s, o.provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tn
+}
+
+// connect signs in to s as its operator.
+func connect(s *localtenant.Server, o Options) (*tenant, error) {
+	ctx := context.Background()
+	env := map[string]string{}
+	for _, kv := range s.Env() {
+		env[kv.Key] = kv.Value
+	}
+	getenv := func(k string) string { return env[k] }
+	hc, err := endpoint.NewHTTPClient(getenv)
+	if err != nil {
+		return nil, err
+	}
+	tokens, _, err := auth.Operator(ctx, auth.OperatorOptions{Getenv: getenv, HTTPClient: hc})
+	if err != nil {
+		return nil, err
+	}
+	c, err := graph.New(graph.Options{Tokens: tokens, HTTPClient: hc})
+	if err != nil {
+		return nil, err
+	}
+	if o.ReplicationTimeout == 0 {
+		o.ReplicationTimeout = 20 * time.Second
+	}
+	return &tenant{s: s, c: c, p: New(c, o)}, nil
+}
+
+// graphRequests counts the Graph requests in the tenant's log since the
+// last reset ($batch counts once, whatever it holds).
+func (tn *tenant) graphRequests() int {
+	n := 0
+	for _, r := range tn.s.Requests() {
+		if strings.HasPrefix(r.Host, "graph.") {
+			n++
+		}
+	}
+	return n
+}
+
+// requestSummary lists the Graph requests since the last reset, for
+// failure messages.
+func (tn *tenant) requestSummary() string {
+	var b strings.Builder
+	for _, r := range tn.s.Requests() {
+		if strings.HasPrefix(r.Host, "graph.") {
+			fmt.Fprintf(&b, "  %s %s?%s -> %d\n", r.Method, r.Path, r.Query, r.Status)
+		}
+	}
+	return b.String()
+}
+
+func ctxFor(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// workspaceApp is the body of a managed application of a workspace.
+func workspaceApp(workspace, name string) Application {
+	return Application{
+		DisplayName:    "App " + name,
+		SignInAudience: "AzureADMyOrg",
+		Tags:           OwnershipTags(workspace, "application."+name),
+	}
+}
+
+// uniqueName is the unique name entraform gives application.<name>.
+func uniqueName(workspace, name string) string {
+	return "entraform." + workspace + "." + name
+}
+
+// canonicalJSON renders v as JSON with sorted keys.
+func canonicalJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		t.Fatal(err)
+	}
+	b, err = json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
