@@ -140,12 +140,31 @@ func (l *loader) parseRawValue(v *variableDecl, raw, filename string) (cty.Value
 	if v.typ.IsPrimitiveType() || v.typ == cty.DynamicPseudoType {
 		return cty.StringVal(raw), nil
 	}
-	expr, diags := hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
 	l.cfg.Files[filename] = &hcl.File{Bytes: []byte(raw)}
-	if diags.HasErrors() {
-		return cty.DynamicVal, diags
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
+	if !diags.HasErrors() {
+		var val cty.Value
+		val, diags = expr.Value(nil)
+		if !diags.HasErrors() {
+			return val, diags
+		}
 	}
-	return expr.Value(nil)
+	// Say why the text was read as HCL, which a user giving a bare word
+	// for a list does not expect.
+	first := diags[0]
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			first = d
+			break
+		}
+	}
+	return cty.DynamicVal, hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail: fmt.Sprintf("The variable %q has type %s, so its value is read as an HCL expression, such as [\"a\", \"b\"] or {key = \"value\"}: %s; %s",
+			v.name, typeString(v.typ), first.Summary, first.Detail),
+		Subject: first.Subject,
+	}}
 }
 
 // readVarFile reads one -var-file into given.

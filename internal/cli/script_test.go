@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets scripts run "entraform" as a real subprocess: testscript
+// re-executes this test binary under that name, and it calls Run.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"entraform": func() { os.Exit(Run(context.Background(), os.Args[1:], ProcessEnv())) },
+	})
+}
+
+// TestScript runs every testdata/script/*.txtar at the repository root.
+// Besides testscript's own commands, scripts have
+//
+//	exits CODE command [args...]   run command and require that exit code
+//
+// and the environment variables set by setupScriptEnv.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:   filepath.Join("..", "..", "testdata", "script"),
+		Setup: setupScriptEnv,
+		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits},
+	})
+}
+
+// setupScriptEnv prepares each script's environment: a private HOME and
+// $EXAMPLES pointing at the repository's examples. This is the hook where
+// a script gets its own local tenant (ENTRAFORM_ENDPOINT and friends).
+func setupScriptEnv(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, ".home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	env.Setenv("HOME", home)
+	env.Setenv("NO_COLOR", "1")
+	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		return err
+	}
+	env.Setenv("EXAMPLES", examples)
+	return nil
+}
+
+// cmdExits implements "exits CODE command [args...]".
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("exits does not support !; give the expected code")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exits CODE command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
