@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/entraform/entraform/config"
 )
 
@@ -32,4 +34,24 @@ func checkNamed(t *testing.T, cfg *config.Config, name string) *config.Check {
 	}
 	t.Fatalf("no check %q", name)
 	return nil
+}
+
+// wantProblem requires that r failed with a problem of this code whose
+// message is msg.
+func wantProblem(t *testing.T, r Result, code, msg string) {
+	t.Helper()
+	if r.OK {
+		t.Errorf("%s passed; want it to fail with %s", r.Address, code)
+	}
+	var codes []string
+	for _, p := range r.Problems {
+		if p.Code == code {
+			if diff := cmp.Diff(msg, p.Message); diff != "" {
+				t.Errorf("%s: %s message (-want +got):\n%s", r.Address, code, diff)
+			}
+			return
+		}
+		codes = append(codes, p.Code)
+	}
+	t.Errorf("%s: no %s problem; got %v", r.Address, code, codes)
 }
