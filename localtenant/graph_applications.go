@@ -1,0 +1,354 @@
+package localtenant
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+func init() { addRoutes(graphApplicationRoutes) }
+
+// graphApplicationRoutes are /v1.0/applications: create, read (by id,
+// appId or uniqueName), list, update, upsert by uniqueName, delete.
+// Credentials and federated credentials are in graph_credentials.go and
+// graph_federated.go.
+func graphApplicationRoutes(s *Server) []Route {
+	return []Route{
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications", Handler: s.createApplication},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications", Handler: s.listApplications},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/$count", Handler: s.countApplications},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.getApplication},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications({key})", Handler: s.getApplication},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications/{id}", Handler: s.patchApplication},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications({key})", Handler: s.patchApplication},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications/{id}", Handler: s.deleteApplication},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications({key})", Handler: s.deleteApplication},
+	}
+}
+
+// applicationFilter is what $filter may use on applications.
+var applicationFilter = filterSchema{Type: "Application", Props: []string{
+	"id", "appId", "displayName", "uniqueName", "tags", "identifierUris", "signInAudience",
+	"createdDateTime", "web", "publicClient", "spa", "passwordCredentials", "keyCredentials", "notes", "description",
+}}
+
+// Application members a client may write, may not write, and those Graph
+// has but the local tenant does not model.
+var (
+	appWritable    = []string{"displayName", "uniqueName", "description", "signInAudience", "web", "publicClient", "spa", "isFallbackPublicClient", "identifierUris", "requiredResourceAccess", "keyCredentials", "tags", "notes"}
+	appReadOnly    = []string{"id", "appId", "createdDateTime", "deletedDateTime", "publisherDomain", "passwordCredentials"}
+	appNotEmulated = []string{"api", "appRoles", "info", "optionalClaims", "parentalControlSettings", "verifiedPublisher", "certification",
+		"tokenEncryptionKeyId", "groupMembershipClaims", "defaultRedirectUri", "serviceManagementReference", "servicePrincipalLockConfiguration",
+		"samlMetadataUrl", "requestSignatureVerification", "isDeviceOnlyAuthSupported", "disabledByMicrosoftStatus", "addIns", "owners",
+		"federatedIdentityCredentials", "extensionProperties", "applicationTemplateId", "oauth2RequirePostResponse", "authenticationBehaviors",
+		"nativeAuthenticationApisEnabled", "signInAudienceRestrictions", "windows"}
+)
+
+// appKey names an application in a URL: by object id, appId or uniqueName.
+type appKey struct {
+	kind  string // "id", "appId", "uniqueName"
+	value string
+}
+
+// appKeyOf reads the application named by a route: {id} or the
+// alternate key inside "applications(...)".
+func appKeyOf(r *http.Request) (appKey, *apiError) {
+	if id := r.PathValue("id"); id != "" {
+		return appKey{"id", id}, nil
+	}
+	return parseAltKey(r.PathValue("key"), "appId", "uniqueName")
+}
+
+// parseAltKey parses an OData key "name='value'" (or a bare quoted id)
+// whose name is one of names.
+func parseAltKey(raw string, names ...string) (appKey, *apiError) {
+	name, val, ok := strings.Cut(raw, "=")
+	if !ok {
+		if v, ok := unquote(raw); ok {
+			return appKey{"id", v}, nil
+		}
+		return appKey{}, badRequest("Invalid object identifier '%s'.", raw)
+	}
+	v, ok := unquote(strings.TrimSpace(val))
+	if !ok {
+		return appKey{}, badRequest("Invalid object identifier '%s'.", raw)
+	}
+	for _, n := range names {
+		if strings.EqualFold(strings.TrimSpace(name), n) {
+			return appKey{n, v}, nil
+		}
+	}
+	return appKey{}, badRequest("Invalid object identifier '%s'.", raw)
+}
+
+// unquote strips OData single quotes (” escapes a quote).
+func unquote(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(s[1:len(s)-1], "''", "'"), true
+}
+
+// findApp looks an application up by key in the given view.
+func (st *Store) findApp(k appKey, primary bool) (*Application, bool) {
+	switch k.kind {
+	case "appId":
+		return st.appByAppID(k.value, primary)
+	case "uniqueName":
+		return st.appByUniqueName(k.value, primary)
+	}
+	return st.appByID(k.value, primary)
+}
+
+func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var out map[string]any
+	err := s.write(func(st *Store) error {
+		a, err := s.newApplication(st, c, body, "")
+		if err != nil {
+			return err
+		}
+		out = toMap(a)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusCreated, "applications", out)
+}
+
+// newApplication validates a create body and stores the application,
+// owned by the caller, with every member of the body (tags included) set
+// before it becomes visible. uniqueName, when not "", is the upsert key.
+func (s *Server) newApplication(st *Store, c *Caller, body map[string]json.RawMessage, uniqueName string) (*Application, error) {
+	if err := checkProperties(body, appWritable, appReadOnly, appNotEmulated, "application"); err != nil {
+		return nil, err
+	}
+	if raw, ok := body["displayName"]; !ok || isNull(raw) {
+		return nil, badRequest("A value is required for property 'displayName' of resource 'Application'.")
+	}
+	if uniqueName != "" {
+		if raw, ok := body["uniqueName"]; ok {
+			var v string
+			if json.Unmarshal(raw, &v) != nil || !strings.EqualFold(v, uniqueName) {
+				return nil, badRequest("The uniqueName in the body does not match the uniqueName '%s' in the request URL.", uniqueName)
+			}
+		}
+		name := uniqueName
+		b, _ := json.Marshal(name)
+		body["uniqueName"] = b
+	}
+	apply, err := decodeApplication(st, body, nil)
+	if err != nil {
+		return nil, err
+	}
+	a := &Application{}
+	apply(a)
+	normalizeApplication(a)
+	if id := callerObjectID(c); id != "" {
+		a.Owners = []string{id}
+	}
+	st.addApplication(a)
+	return a, nil
+}
+
+func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, false)
+	if level == accessNone {
+		level = appAccess(c, true)
+	}
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	lq, aerr := parseListQuery(r, applicationFilter)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var all []listItem
+	s.read(func(st *Store) {
+		apps := list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) })
+		all = items(apps, nil)
+	})
+	s.writeList(w, r, "applications", lq, all)
+}
+
+// countApplications is GET /applications/$count: a plain-text number,
+// an advanced query.
+func (s *Server) countApplications(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := max(appAccess(c, false), appAccess(c, true))
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	var n int
+	s.read(func(st *Store) {
+		n = len(list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) }))
+	})
+	s.writeRawCount(w, r, n)
+}
+
+// writeRawCount answers a /$count request.
+func (s *Server) writeRawCount(w http.ResponseWriter, r *http.Request, n int) {
+	if !eventual(r) {
+		s.writeAPIError(w, r, unsupportedQuery("Raw count (/$count) is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte(itoa(n)))
+}
+
+func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := max(appAccess(c, false), appAccess(c, true))
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var out map[string]any
+	var err error
+	s.read(func(st *Store) {
+		a, ok := st.findApp(k, false)
+		switch {
+		case !ok:
+			err = notFound(k.value)
+		case !mayTouchApp(c, level, a):
+			err = denied()
+		default:
+			out = toMap(a)
+		}
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusOK, "applications", out)
+}
+
+// patchApplication updates an application (204). By uniqueName it is the
+// upsert: with "Prefer: create-if-missing" an absent application is
+// created (201 with the object), without it an absent one is 404.
+func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	createIfMissing := k.kind == "uniqueName" && preferCreateIfMissing(r)
+	var created map[string]any
+	err := s.write(func(st *Store) error {
+		a, ok := st.findApp(k, true)
+		if !ok {
+			if !createIfMissing {
+				return notFound(k.value)
+			}
+			na, err := s.newApplication(st, c, body, k.value)
+			if err != nil {
+				return err
+			}
+			created = toMap(na)
+			return nil
+		}
+		if !mayTouchApp(c, level, a) {
+			return denied()
+		}
+		if err := checkProperties(body, appWritable, appReadOnly, appNotEmulated, "application"); err != nil {
+			return err
+		}
+		apply, err := decodeApplication(st, body, a)
+		if err != nil {
+			return err
+		}
+		apply(a)
+		normalizeApplication(a)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	if created != nil {
+		w.Header().Set("Preference-Applied", "create-if-missing")
+		s.writeEntity(w, r, http.StatusCreated, "applications", created)
+		return
+	}
+	noContent(w)
+}
+
+// preferCreateIfMissing reads "Prefer: create-if-missing".
+func preferCreateIfMissing(r *http.Request) bool {
+	for _, v := range r.Header.Values("Prefer") {
+		for _, p := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(p), "create-if-missing") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	err := s.write(func(st *Store) error {
+		a, ok := st.findApp(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		if !mayTouchApp(c, level, a) {
+			return denied()
+		}
+		st.deleteApplication(a)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	noContent(w)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,255 @@
+package localtenant
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+func init() { addRoutes(graphAppRoleRoutes) }
+
+// graphAppRoleRoutes are app role assignments (application permissions
+// granted), seen from both ends: what a client holds
+// (/servicePrincipals/{client}/appRoleAssignments) and who holds roles
+// on a resource (/servicePrincipals/{resource}/appRoleAssignedTo).
+func graphAppRoleRoutes(s *Server) []Route {
+	var routes []Route
+	for _, sp := range []string{"/v1.0/servicePrincipals/{id}", "/v1.0/servicePrincipals({key})"} {
+		for _, nav := range []string{"appRoleAssignments", "appRoleAssignedTo"} {
+			base := sp + "/" + nav
+			routes = append(routes,
+				Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.listAssignments},
+				Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.createAssignment},
+				Route{Host: HostGraph, Method: "GET", Pattern: base + "/{assignment}", Handler: s.getAssignment},
+				Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{assignment}", Handler: s.deleteAssignment},
+			)
+		}
+	}
+	return routes
+}
+
+// assignmentFilter is what $filter may use on assignment lists.
+var assignmentFilter = filterSchema{Type: "AppRoleAssignment", Props: []string{"principalId", "resourceId", "appRoleId", "principalType", "id"}}
+
+// assignedTo reports whether the route is .../appRoleAssignedTo (the SP
+// in the path is the resource) rather than .../appRoleAssignments (the
+// SP in the path is the principal).
+func assignedTo(r *http.Request) bool {
+	return strings.Contains(strings.ToLower(r.URL.Path), "/approleassignedto")
+}
+
+// assignmentSet is the @odata.context set of a navigation.
+func assignmentSet(r *http.Request, spID string) string {
+	nav := "appRoleAssignments"
+	if assignedTo(r) {
+		nav = "appRoleAssignedTo"
+	}
+	return "servicePrincipals('" + spID + "')/" + nav
+}
+
+// belongs reports whether an assignment is listed under the SP of the path.
+func belongs(r *http.Request, a *AppRoleAssignment, spID string) bool {
+	if assignedTo(r) {
+		return a.ResourceID == spID
+	}
+	return a.PrincipalID == spID
+}
+
+func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.require(w, r, CodeAuthDenied, assignmentReadPerms...); !ok {
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	lq, aerr := parseListQuery(r, assignmentFilter)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var all []listItem
+	var set string
+	var err error
+	s.read(func(st *Store) {
+		sp, ok := st.findSP(k, false)
+		if !ok {
+			err = notFound(k.value)
+			return
+		}
+		set = assignmentSet(r, sp.ID)
+		all = items(st.roleAssignments(false, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) }), nil)
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeList(w, r, set, lq, all)
+}
+
+func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.require(w, r, CodeAuthDenied, assignmentReadPerms...); !ok {
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	id := r.PathValue("assignment")
+	var out map[string]any
+	var set string
+	var err error
+	s.read(func(st *Store) {
+		sp, ok := st.findSP(k, false)
+		if !ok {
+			err = notFound(k.value)
+			return
+		}
+		a, ok := st.roleAssignmentByID(id, false)
+		if !ok || !belongs(r, a, sp.ID) {
+			err = notFound(id)
+			return
+		}
+		out, set = toMap(a), assignmentSet(r, sp.ID)
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusOK, set, out)
+}
+
+// assignmentInput is the body of a new assignment.
+type assignmentInput struct {
+	PrincipalID string `json:"principalId"`
+	ResourceID  string `json:"resourceId"`
+	AppRoleID   string `json:"appRoleId"`
+}
+
+// defaultAccessRole is the app role id that stands for "default access"
+// on resources without roles.
+const defaultAccessRole = "00000000-0000-0000-0000-000000000000"
+
+// createAssignment grants an app role. Through appRoleAssignedTo the
+// path names the resource; through appRoleAssignments it names the
+// principal. Both ends must be visible to this replica (a service
+// principal created a moment ago is not yet); the role must be one the
+// resource publishes for applications, and not already held.
+func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.require(w, r, CodeAuthDenied, assignmentWritePerms...); !ok {
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	if err := checkProperties(body, []string{"principalId", "resourceId", "appRoleId"}, []string{"id", "createdDateTime", "principalDisplayName", "resourceDisplayName", "principalType", "deletedDateTime"}, nil, "appRoleAssignment"); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	var in assignmentInput
+	b, _ := json.Marshal(body)
+	if err := decodeMember(b, &in, "appRoleAssignment", "AppRoleAssignment"); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	for name, v := range map[string]string{"principalId": in.PrincipalID, "resourceId": in.ResourceID, "appRoleId": in.AppRoleID} {
+		if v == "" {
+			s.writeAPIError(w, r, badRequest("A value is required for property '%s' of resource 'AppRoleAssignment'.", name))
+			return
+		}
+	}
+	var out map[string]any
+	var set string
+	err := s.write(func(st *Store) error {
+		pathSP, ok := st.findSP(k, false)
+		if !ok {
+			return notFound(k.value)
+		}
+		if assignedTo(r) && !strings.EqualFold(in.ResourceID, pathSP.ID) {
+			return badRequest("The resourceId '%s' does not match the service principal '%s' in the request URL.", in.ResourceID, pathSP.ID)
+		}
+		if !assignedTo(r) && !strings.EqualFold(in.PrincipalID, pathSP.ID) {
+			return badRequest("The principalId '%s' does not match the service principal '%s' in the request URL.", in.PrincipalID, pathSP.ID)
+		}
+		resource, ok := st.spByID(in.ResourceID, false)
+		if !ok {
+			return notFound(in.ResourceID)
+		}
+		principal, ok := st.spByID(in.PrincipalID, false)
+		if !ok {
+			return notFound(in.PrincipalID)
+		}
+		roleID := strings.ToLower(in.AppRoleID)
+		if roleID != defaultAccessRole || len(resource.AppRoles) > 0 {
+			found := false
+			for _, role := range resource.AppRoles {
+				if strings.EqualFold(role.ID, roleID) && role.IsEnabled && containsFold(role.AllowedMemberTypes, "Application") {
+					found = true
+				}
+			}
+			if !found {
+				return badRequest("Permission being assigned was not found on application '%s'.", resource.AppID)
+			}
+		}
+		dup := st.roleAssignments(true, func(a *AppRoleAssignment) bool {
+			return a.PrincipalID == principal.ID && a.ResourceID == resource.ID && strings.EqualFold(a.AppRoleID, roleID)
+		})
+		if len(dup) > 0 {
+			return badRequest("Permission being assigned already exists on the object")
+		}
+		a := &AppRoleAssignment{
+			AppRoleID:            roleID,
+			PrincipalDisplayName: principal.DisplayName,
+			PrincipalID:          principal.ID,
+			PrincipalType:        "ServicePrincipal",
+			ResourceDisplayName:  resource.DisplayName,
+			ResourceID:           resource.ID,
+		}
+		st.addRoleAssignment(a)
+		out, set = toMap(a), assignmentSet(r, pathSP.ID)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusCreated, set, out)
+}
+
+func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.require(w, r, CodeAuthDenied, assignmentWritePerms...); !ok {
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	id := r.PathValue("assignment")
+	err := s.write(func(st *Store) error {
+		sp, ok := st.findSP(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		a, ok := st.roleAssignmentByID(id, true)
+		if !ok || !belongs(r, a, sp.ID) {
+			return notFound(id)
+		}
+		delete(st.assignments, a.ID)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	noContent(w)
+}

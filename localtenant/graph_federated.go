@@ -1,0 +1,382 @@
+package localtenant
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+func init() { addRoutes(graphFederatedRoutes) }
+
+// graphFederatedRoutes are /applications/{id}/federatedIdentityCredentials:
+// list, create, and read/update/delete by id or by name.
+func graphFederatedRoutes(s *Server) []Route {
+	var routes []Route
+	for _, app := range []string{"/v1.0/applications/{id}", "/v1.0/applications({key})"} {
+		base := app + "/federatedIdentityCredentials"
+		routes = append(routes,
+			Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.listFederated},
+			Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.createFederated},
+			Route{Host: HostGraph, Method: "GET", Pattern: base + "/{fic}", Handler: s.getFederated},
+			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "/{fic}", Handler: s.patchFederated},
+			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{fic}", Handler: s.deleteFederated},
+			Route{Host: HostGraph, Method: "GET", Pattern: base + "({fkey})", Handler: s.getFederated},
+			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "({fkey})", Handler: s.patchFederated},
+			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "({fkey})", Handler: s.deleteFederated},
+		)
+	}
+	return routes
+}
+
+// maxFederatedCredentials is Entra's limit per application.
+const maxFederatedCredentials = 20
+
+// federatedContext is the @odata.context set of an app's credentials.
+func federatedContext(a *Application) string {
+	return "applications('" + a.ID + "')/federatedIdentityCredentials"
+}
+
+// ficRef reads the credential named by a route: {fic} is an id or a
+// name; "(name='x')" is the alternate key.
+func ficRef(r *http.Request) (string, *apiError) {
+	if v := r.PathValue("fic"); v != "" {
+		return v, nil
+	}
+	k, err := parseAltKey(r.PathValue("fkey"), "name")
+	if err != nil {
+		return "", err
+	}
+	return k.value, nil
+}
+
+// findFederated finds a credential of a by id or name.
+func findFederated(creds []*FederatedIdentityCredential, ref string) (*FederatedIdentityCredential, int) {
+	for i, f := range creds {
+		if strings.EqualFold(f.ID, ref) || strings.EqualFold(f.Name, ref) {
+			return f, i
+		}
+	}
+	return nil, -1
+}
+
+func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := max(appAccess(c, false), appAccess(c, true))
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	lq, aerr := parseListQuery(r, filterSchema{Type: "FederatedIdentityCredential", Props: []string{"name", "subject", "issuer", "audiences"}})
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var all []listItem
+	var set string
+	var err error
+	s.read(func(st *Store) {
+		a, ok := st.findApp(k, false)
+		switch {
+		case !ok:
+			err = notFound(k.value)
+		case !mayTouchApp(c, level, a):
+			err = denied()
+		default:
+			all = items(st.federatedCredentials(a, false), nil)
+			set = federatedContext(a)
+		}
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeList(w, r, set, lq, all)
+}
+
+func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := max(appAccess(c, false), appAccess(c, true))
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	ref, aerr := ficRef(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var out map[string]any
+	var set string
+	var err error
+	s.read(func(st *Store) {
+		a, ok := st.findApp(k, false)
+		if !ok {
+			err = notFound(k.value)
+			return
+		}
+		if !mayTouchApp(c, level, a) {
+			err = denied()
+			return
+		}
+		f, _ := findFederated(st.federatedCredentials(a, false), ref)
+		if f == nil {
+			err = notFound(ref)
+			return
+		}
+		out, set = toMap(f), federatedContext(a)
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusOK, set, out)
+}
+
+// federatedInput is a create or update body.
+type federatedInput struct {
+	Name        *string   `json:"name"`
+	Issuer      *string   `json:"issuer"`
+	Subject     *string   `json:"subject"`
+	Audiences   *[]string `json:"audiences"`
+	Description *string   `json:"description"`
+}
+
+func decodeFederated(body map[string]json.RawMessage) (federatedInput, *apiError) {
+	var in federatedInput
+	if err := checkProperties(body, []string{"name", "issuer", "subject", "audiences", "description"}, []string{"id"}, []string{"claimsMatchingExpression"}, "federatedIdentityCredential"); err != nil {
+		return in, err
+	}
+	b, _ := json.Marshal(body)
+	if err := decodeMember(b, &in, "federatedIdentityCredential", "FederatedIdentityCredential"); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// validFICName: 1-120 characters, URL friendly.
+func validFICName(n string) bool {
+	if n == "" || len(n) > 120 {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.~", c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFederated validates a credential's fields and its uniqueness
+// among the app's others (name; issuer + subject).
+func checkFederated(f *FederatedIdentityCredential, others []*FederatedIdentityCredential) *apiError {
+	const typ = "FederatedIdentityCredential"
+	if !validFICName(f.Name) {
+		return badRequest("Invalid value specified for property 'name' of resource '%s'.", typ)
+	}
+	if u, err := url.Parse(f.Issuer); f.Issuer == "" || err != nil || u.Scheme == "" || u.Host == "" {
+		return badRequest("Invalid value specified for property 'issuer' of resource '%s'.", typ)
+	}
+	if f.Subject == "" || len(f.Subject) > 600 {
+		return badRequest("Invalid value specified for property 'subject' of resource '%s'.", typ)
+	}
+	if len(f.Audiences) == 0 {
+		return badRequest("A value is required for property 'audiences' of resource '%s'.", typ)
+	}
+	for _, a := range f.Audiences {
+		if a == "" || len(a) > 600 {
+			return badRequest("Invalid value specified for property 'audiences' of resource '%s'.", typ)
+		}
+	}
+	for _, o := range others {
+		if o.ID == f.ID {
+			continue
+		}
+		if strings.EqualFold(o.Name, f.Name) {
+			return conflict("FederatedIdentityCredential with name %s already exists.", f.Name)
+		}
+		if o.Issuer == f.Issuer && o.Subject == f.Subject {
+			return conflict("FederatedIdentityCredential with the same issuer and subject already exists (name %s).", o.Name)
+		}
+	}
+	return nil
+}
+
+func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	in, aerr := decodeFederated(body)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var out map[string]any
+	var set string
+	err := s.write(func(st *Store) error {
+		a, ok := st.findApp(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		if !mayTouchApp(c, level, a) {
+			return denied()
+		}
+		f := &FederatedIdentityCredential{Description: in.Description}
+		if in.Name != nil {
+			f.Name = *in.Name
+		}
+		if in.Issuer != nil {
+			f.Issuer = *in.Issuer
+		}
+		if in.Subject != nil {
+			f.Subject = *in.Subject
+		}
+		if in.Audiences != nil {
+			f.Audiences = *in.Audiences
+		}
+		if err := checkFederated(f, a.FederatedIdentityCredentials); err != nil {
+			return err
+		}
+		if len(a.FederatedIdentityCredentials) >= maxFederatedCredentials {
+			return badRequest("The application already has the maximum number of federated identity credentials (%d).", maxFederatedCredentials)
+		}
+		st.addFederatedCredential(a, f)
+		out, set = toMap(f), federatedContext(a)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusCreated, set, out)
+}
+
+func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	ref, aerr := ficRef(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	in, aerr := decodeFederated(body)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	err := s.write(func(st *Store) error {
+		a, ok := st.findApp(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		if !mayTouchApp(c, level, a) {
+			return denied()
+		}
+		f, _ := findFederated(a.FederatedIdentityCredentials, ref)
+		if f == nil {
+			return notFound(ref)
+		}
+		if in.Name != nil && *in.Name != f.Name {
+			return badRequest("Property 'name' is read-only and cannot be changed.")
+		}
+		next := *f
+		if in.Issuer != nil {
+			next.Issuer = *in.Issuer
+		}
+		if in.Subject != nil {
+			next.Subject = *in.Subject
+		}
+		if in.Audiences != nil {
+			next.Audiences = *in.Audiences
+		}
+		if _, ok := body["description"]; ok {
+			next.Description = in.Description
+		}
+		if err := checkFederated(&next, a.FederatedIdentityCredentials); err != nil {
+			return err
+		}
+		f.Issuer, f.Subject, f.Audiences, f.Description = next.Issuer, next.Subject, next.Audiences, next.Description
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	noContent(w)
+}
+
+func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := appKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	ref, aerr := ficRef(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	err := s.write(func(st *Store) error {
+		a, ok := st.findApp(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		if !mayTouchApp(c, level, a) {
+			return denied()
+		}
+		_, i := findFederated(a.FederatedIdentityCredentials, ref)
+		if i < 0 {
+			return notFound(ref)
+		}
+		a.FederatedIdentityCredentials = append(a.FederatedIdentityCredentials[:i:i], a.FederatedIdentityCredentials[i+1:]...)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	noContent(w)
+}

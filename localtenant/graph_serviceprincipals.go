@@ -1,0 +1,340 @@
+package localtenant
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+func init() { addRoutes(graphServicePrincipalRoutes) }
+
+// graphServicePrincipalRoutes are /v1.0/servicePrincipals: create from
+// an appId, read by id or appId, list, update, delete. App role
+// assignments are in graph_approles.go.
+func graphServicePrincipalRoutes(s *Server) []Route {
+	return []Route{
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/servicePrincipals", Handler: s.createServicePrincipal},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals", Handler: s.listServicePrincipals},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/$count", Handler: s.countServicePrincipals},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.getServicePrincipal},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.getServicePrincipal},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.patchServicePrincipal},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.patchServicePrincipal},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.deleteServicePrincipalRoute},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.deleteServicePrincipalRoute},
+	}
+}
+
+// servicePrincipalFilter is what $filter may use on service principals.
+var servicePrincipalFilter = filterSchema{Type: "ServicePrincipal", Props: []string{
+	"id", "appId", "displayName", "tags", "servicePrincipalNames", "servicePrincipalType", "accountEnabled", "appOwnerOrganizationId",
+}}
+
+var (
+	spWritable    = []string{"appId", "tags", "appRoleAssignmentRequired", "accountEnabled", "displayName"}
+	spReadOnly    = []string{"id", "servicePrincipalType", "appOwnerOrganizationId", "deletedDateTime", "servicePrincipalNames", "appDisplayName"}
+	spNotEmulated = []string{"appRoles", "oauth2PermissionScopes", "homepage", "loginUrl", "logoutUrl", "replyUrls", "keyCredentials", "passwordCredentials",
+		"preferredSingleSignOnMode", "preferredTokenSigningKeyThumbprint", "samlSingleSignOnSettings", "notificationEmailAddresses", "info",
+		"alternativeNames", "owners", "notes", "description", "disabledByMicrosoftStatus", "verifiedPublisher", "resourceSpecificApplicationPermissions"}
+)
+
+// servicePrincipalView is a service principal as Graph shows it: its
+// stored fields plus appDisplayName (the application's name).
+func servicePrincipalView(sp *ServicePrincipal) map[string]any {
+	m := toMap(sp)
+	if _, ok := m["appDisplayName"]; !ok {
+		m["appDisplayName"] = sp.DisplayName
+	}
+	return m
+}
+
+// spKeyOf reads the service principal named by a route.
+func spKeyOf(r *http.Request) (appKey, *apiError) {
+	if id := r.PathValue("id"); id != "" {
+		return appKey{"id", id}, nil
+	}
+	return parseAltKey(r.PathValue("key"), "appId")
+}
+
+func (st *Store) findSP(k appKey, primary bool) (*ServicePrincipal, bool) {
+	if k.kind == "appId" {
+		return st.spByAppID(k.value, primary)
+	}
+	return st.spByID(k.value, primary)
+}
+
+// mayTouchSP applies the OwnedBy rule to service principals: the caller
+// must own the application behind it.
+func mayTouchSP(st *Store, c *Caller, level accessLevel, sp *ServicePrincipal) bool {
+	if level == accessAll {
+		return true
+	}
+	if level != accessOwned {
+		return false
+	}
+	a, ok := st.appByAppID(sp.AppID, true)
+	return ok && owns(c, a)
+}
+
+func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	var appID string
+	if raw, ok := body["appId"]; !ok || json.Unmarshal(raw, &appID) != nil || appID == "" {
+		s.writeAPIError(w, r, badRequest("A value is required for property 'appId' of resource 'ServicePrincipal'."))
+		return
+	}
+	var out map[string]any
+	err := s.write(func(st *Store) error {
+		// The application must be visible to this replica: a brand-new
+		// app is "not a valid application object" for a while.
+		a, ok := st.appByAppID(appID, false)
+		if !ok {
+			return badRequest("The appId '%s' of the service principal does not reference a valid application object.", appID)
+		}
+		if level == accessOwned && !owns(c, a) {
+			return denied()
+		}
+		if _, exists := st.spByAppID(appID, true); exists {
+			return conflict("The service principal cannot be created, updated, or restored because the service principal name %s is already in use.", appID)
+		}
+		owner := s.tenantID
+		sp := &ServicePrincipal{
+			AppID:                  a.AppID,
+			DisplayName:            a.DisplayName,
+			ServicePrincipalType:   "Application",
+			ServicePrincipalNames:  append([]string{a.AppID}, a.IdentifierURIs...),
+			AppRoles:               []AppRole{},
+			OAuth2PermissionScopes: []PermissionScope{},
+			Tags:                   []string{},
+			AccountEnabled:         true,
+			AppOwnerOrganizationID: &owner,
+		}
+		apply, err := decodeServicePrincipal(body)
+		if err != nil {
+			return err
+		}
+		apply(sp)
+		st.addServicePrincipal(sp)
+		out = servicePrincipalView(sp)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusCreated, "servicePrincipals", out)
+}
+
+// decodeServicePrincipal validates the writable members of a body.
+func decodeServicePrincipal(body map[string]json.RawMessage) (func(*ServicePrincipal), error) {
+	const typ = "ServicePrincipal"
+	var sets []func(*ServicePrincipal)
+	if raw, ok := body["tags"]; ok {
+		var v []string
+		if err := decodeMember(raw, &v, "tags", typ); err != nil {
+			return nil, err
+		}
+		if v == nil {
+			v = []string{}
+		}
+		sets = append(sets, func(sp *ServicePrincipal) { sp.Tags = v })
+	}
+	for _, m := range []struct {
+		name string
+		set  func(*ServicePrincipal, bool)
+	}{
+		{"appRoleAssignmentRequired", func(sp *ServicePrincipal, v bool) { sp.AppRoleAssignmentRequired = v }},
+		{"accountEnabled", func(sp *ServicePrincipal, v bool) { sp.AccountEnabled = v }},
+	} {
+		if raw, ok := body[m.name]; ok {
+			var v bool
+			if err := decodeMember(raw, &v, m.name, typ); err != nil {
+				return nil, err
+			}
+			set := m.set
+			sets = append(sets, func(sp *ServicePrincipal) { set(sp, v) })
+		}
+	}
+	if raw, ok := body["displayName"]; ok {
+		var v string
+		if err := decodeMember(raw, &v, "displayName", typ); err != nil || strings.TrimSpace(v) == "" {
+			return nil, badRequest("Invalid value specified for property 'displayName' of resource '%s'.", typ)
+		}
+		sets = append(sets, func(sp *ServicePrincipal) { sp.DisplayName = v })
+	}
+	return func(sp *ServicePrincipal) {
+		for _, set := range sets {
+			set(sp)
+		}
+	}, nil
+}
+
+// spReadLevel is the caller's read access to service principals (and
+// the assignments they hold).
+func spReadLevel(c *Caller) accessLevel {
+	return max(appAccess(c, false), appAccess(c, true))
+}
+
+func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := spReadLevel(c)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	lq, aerr := parseListQuery(r, servicePrincipalFilter)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var all []listItem
+	s.read(func(st *Store) {
+		sps := list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) })
+		all = items(sps, func(sp *ServicePrincipal) any { return servicePrincipalView(sp) })
+	})
+	s.writeList(w, r, "servicePrincipals", lq, all)
+}
+
+func (s *Server) countServicePrincipals(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := spReadLevel(c)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	var n int
+	s.read(func(st *Store) {
+		n = len(list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) }))
+	})
+	s.writeRawCount(w, r, n)
+}
+
+func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := spReadLevel(c)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var out map[string]any
+	var err error
+	s.read(func(st *Store) {
+		sp, ok := st.findSP(k, false)
+		switch {
+		case !ok:
+			err = notFound(k.value)
+		case !mayTouchSP(st, c, level, sp):
+			err = denied()
+		default:
+			out = servicePrincipalView(sp)
+		}
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	s.writeEntity(w, r, http.StatusOK, "servicePrincipals", out)
+}
+
+func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	err := s.write(func(st *Store) error {
+		sp, ok := st.findSP(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		if !mayTouchSP(st, c, level, sp) {
+			return denied()
+		}
+		if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
+			return err
+		}
+		if raw, ok := body["appId"]; ok {
+			var v string
+			if json.Unmarshal(raw, &v) != nil || !strings.EqualFold(v, sp.AppID) {
+				return badRequest("Property 'appId' is read-only and cannot be set.")
+			}
+		}
+		apply, err := decodeServicePrincipal(body)
+		if err != nil {
+			return err
+		}
+		apply(sp)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	noContent(w)
+}
+
+// deleteServicePrincipalRoute deletes a service principal with its
+// delegated grants (as client or resource) and app role assignments (as
+// principal or resource), as Entra does.
+func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if level == accessNone {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	k, aerr := spKeyOf(r)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	err := s.write(func(st *Store) error {
+		sp, ok := st.findSP(k, true)
+		if !ok {
+			return notFound(k.value)
+		}
+		if !mayTouchSP(st, c, level, sp) {
+			return denied()
+		}
+		if sp.Seeded && (sp.AppID == graphAppID || sp.AppID == sharePointAppID) {
+			return denied()
+		}
+		st.deleteServicePrincipal(sp)
+		return nil
+	})
+	if err != nil {
+		s.writeAPIError(w, r, err)
+		return
+	}
+	noContent(w)
+}

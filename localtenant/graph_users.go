@@ -1,0 +1,105 @@
+package localtenant
+
+import (
+	"net/http"
+	"strings"
+)
+
+func init() { addRoutes(graphUserRoutes) }
+
+// graphUserRoutes are /v1.0/users (read only) and /v1.0/me.
+func graphUserRoutes(s *Server) []Route {
+	return []Route{
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users", Handler: s.listUsers},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users/{id}", Handler: s.getUser},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/me", Handler: s.getMe},
+	}
+}
+
+var userFilter = filterSchema{Type: "User", Props: []string{"id", "userPrincipalName", "displayName", "mail", "givenName", "surname", "accountEnabled"}}
+
+// userView is a user as Graph's default $select shows it.
+func userView(u *User) map[string]any {
+	given, family, _ := strings.Cut(u.DisplayName, " ")
+	return map[string]any{
+		"id":                u.ID,
+		"userPrincipalName": u.UserPrincipalName,
+		"displayName":       u.DisplayName,
+		"mail":              u.Mail,
+		"givenName":         given,
+		"surname":           family,
+		"businessPhones":    []string{},
+		"jobTitle":          nil,
+		"mobilePhone":       nil,
+		"officeLocation":    nil,
+		"preferredLanguage": "en-US",
+	}
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.require(w, r, CodeAuthDenied, userReadPerms...); !ok {
+		return
+	}
+	lq, aerr := parseListQuery(r, userFilter)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
+	var all []listItem
+	s.read(func(st *Store) {
+		all = items(st.userList(false), func(u *User) any { return userView(u) })
+	})
+	s.writeList(w, r, "users", lq, all)
+}
+
+// getUser reads a user by object id or userPrincipalName. A delegated
+// caller may always read itself.
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	id := r.PathValue("id")
+	var out map[string]any
+	self := false
+	s.read(func(st *Store) {
+		u, ok := st.userByID(id, false)
+		if !ok {
+			u, ok = st.userByUPN(id, false)
+		}
+		if ok {
+			out = userView(u)
+			self = !c.AppOnly && strings.EqualFold(c.UserID, u.ID)
+		}
+	})
+	if !(self && hasPerm(c, meScopes...)) && !hasPerm(c, userReadPerms...) {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	if out == nil {
+		s.writeAPIError(w, r, notFound(id))
+		return
+	}
+	s.writeEntity(w, r, http.StatusOK, "users", out)
+}
+
+// getMe is the signed-in user; app-only tokens have none.
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if c.AppOnly {
+		s.writeAPIError(w, r, &apiError{http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow."})
+		return
+	}
+	if !hasPerm(c, meScopes...) {
+		s.writeAPIError(w, r, denied())
+		return
+	}
+	var out map[string]any
+	s.read(func(st *Store) {
+		if u, ok := st.userByID(c.UserID, true); ok {
+			out = userView(u)
+		}
+	})
+	if out == nil {
+		s.writeAPIError(w, r, notFound(c.UserID))
+		return
+	}
+	s.writeEntity(w, r, http.StatusOK, "users", out)
+}

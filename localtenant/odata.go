@@ -1,0 +1,279 @@
+package localtenant
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Query options of Graph lists and entities: $select, $filter, $top,
+// $skiptoken, $count; and the paging they imply. Graph v1.0 accepts the
+// options with and without the "$" prefix.
+
+const (
+	defaultPageSize = 100
+	maxPageSize     = 999
+)
+
+// listQuery is the parsed query of a list request.
+type listQuery struct {
+	Select    []string
+	Filter    filterExpr
+	Top       int
+	SkipToken *pageCursor
+	Count     bool
+}
+
+// queryValue reads a query option with or without its "$".
+func queryValue(q url.Values, name string) (string, bool) {
+	for _, k := range []string{"$" + name, name} {
+		if vs, ok := q[k]; ok && len(vs) > 0 {
+			return vs[0], true
+		}
+	}
+	return "", false
+}
+
+// eventual reports whether the request opted in to advanced queries
+// (header ConsistencyLevel: eventual).
+func eventual(r *http.Request) bool {
+	return strings.EqualFold(strings.TrimSpace(r.Header.Get("ConsistencyLevel")), "eventual")
+}
+
+// notEmulatedOptions are OData options Graph has that the local tenant
+// does not evaluate; asking for them is refused loudly.
+var notEmulatedOptions = []string{"orderby", "expand", "search", "skip", "format", "levels"}
+
+// checkNotEmulated refuses the options of notEmulatedOptions. Only
+// "$search" counts: a plain "search" is the site search parameter.
+func checkNotEmulated(q url.Values) *apiError {
+	for _, name := range notEmulatedOptions {
+		_, with := q["$"+name]
+		_, without := q[name]
+		if with || (without && name != "search") {
+			return unsupportedQuery("localtenant: the query option $%s is not emulated by the local tenant.", name)
+		}
+	}
+	return nil
+}
+
+// parseListQuery reads the query options of a list. schema says what
+// $filter may use; a zero schema refuses any $filter.
+func parseListQuery(r *http.Request, schema filterSchema) (*listQuery, *apiError) {
+	q := r.URL.Query()
+	lq := &listQuery{Top: defaultPageSize}
+	if err := checkNotEmulated(q); err != nil {
+		return nil, err
+	}
+	sel, err := parseSelect(q)
+	if err != nil {
+		return nil, err
+	}
+	lq.Select = sel
+	if v, ok := queryValue(q, "top"); ok {
+		n, perr := strconv.Atoi(strings.TrimSpace(v))
+		if perr != nil || n < 1 || n > maxPageSize {
+			return nil, badRequest("Invalid page size specified: '%s'. Must be between 1 and %d inclusive.", v, maxPageSize)
+		}
+		lq.Top = n
+	}
+	if v, ok := queryValue(q, "skiptoken"); ok {
+		c, ok := decodeCursor(v)
+		if !ok {
+			return nil, badRequest("The specified page token value has expired or is invalid and can no longer be included in your request.")
+		}
+		lq.SkipToken = &c
+	}
+	if v, ok := queryValue(q, "count"); ok {
+		switch strings.ToLower(v) {
+		case "true":
+			if !eventual(r) {
+				return nil, badRequest("$count is not currently supported.")
+			}
+			lq.Count = true
+		case "false":
+		default:
+			return nil, badRequest("Invalid value '%s' for the query option $count.", v)
+		}
+	}
+	if v, ok := queryValue(q, "filter"); ok {
+		if schema.Type == "" {
+			return nil, unsupportedQuery("localtenant: $filter is not supported on this list.")
+		}
+		x, adv, err := parseFilter(v, schema)
+		if err != nil {
+			return nil, err
+		}
+		if adv != "" && !eventual(r) {
+			return nil, unsupportedQuery("Operator '%s' is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information", adv)
+		}
+		lq.Filter = x
+	}
+	return lq, nil
+}
+
+// parseSelect reads $select: comma-separated property names.
+func parseSelect(q url.Values) ([]string, *apiError) {
+	v, ok := queryValue(q, "select")
+	if !ok {
+		return nil, nil
+	}
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return nil, badRequest("Invalid $select clause: an empty property name.")
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// parseSelectOnly is parseSelect for GETs of one entity (which take no
+// paging or filter).
+func parseSelectOnly(r *http.Request) ([]string, error) {
+	q := r.URL.Query()
+	if err := checkNotEmulated(q); err != nil {
+		return nil, err
+	}
+	sel, err := parseSelect(q)
+	if err != nil {
+		return nil, err
+	}
+	return sel, nil
+}
+
+// project keeps the selected members of m (names matched ignoring case,
+// written as the object spells them), always with id when m has one.
+// Names m does not have are left out.
+func project(m map[string]any, sel []string) map[string]any {
+	out := map[string]any{}
+	if id, ok := m["id"]; ok {
+		out["id"] = id
+	}
+	for _, name := range sel {
+		if v, ok := m[name]; ok {
+			out[name] = v
+			continue
+		}
+		for k, v := range m {
+			if strings.EqualFold(k, name) {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// pageCursor is where a page ends: objects are listed oldest first (ties
+// by id), so the next page starts after this creation time and id.
+// Cursors stay correct when objects are added or deleted between pages.
+type pageCursor struct {
+	Created time.Time
+	ID      string
+}
+
+func (c pageCursor) before(created time.Time, id string) bool {
+	if !c.Created.Equal(created) {
+		return c.Created.Before(created)
+	}
+	return c.ID < id
+}
+
+func encodeCursor(c pageCursor) string {
+	raw := fmt.Sprintf("lt1|%d|%s", c.Created.UnixNano(), c.ID)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeCursor(v string) (pageCursor, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return pageCursor{}, false
+	}
+	parts := strings.SplitN(string(b), "|", 3)
+	if len(parts) != 3 || parts[0] != "lt1" {
+		return pageCursor{}, false
+	}
+	n, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return pageCursor{}, false
+	}
+	return pageCursor{Created: time.Unix(0, n).UTC(), ID: parts[2]}, true
+}
+
+// listItem is one object of a list: its wire JSON and where it sorts.
+type listItem struct {
+	m       map[string]any
+	created time.Time
+	id      string
+}
+
+// items turns stored objects (already in list order) into list items
+// through view, which renders an object's wire form.
+func items[T object](objs []T, view func(T) any) []listItem {
+	out := make([]listItem, 0, len(objs))
+	for _, o := range objs {
+		var v any = o
+		if view != nil {
+			v = view(o)
+		}
+		out = append(out, listItem{m: toMap(v), created: o.meta().Created, id: idOf(o)})
+	}
+	return out
+}
+
+// writeList answers a list: filter, count, page, select, with
+// @odata.context and an absolute @odata.nextLink (the same query with a
+// $skiptoken) while more remain. set is the context fragment
+// ("applications", "servicePrincipals('id')/appRoleAssignedTo").
+func (s *Server) writeList(w http.ResponseWriter, r *http.Request, set string, lq *listQuery, all []listItem) {
+	var matched []listItem
+	for _, it := range all {
+		if lq.Filter != nil && !lq.Filter.eval(filterEnv{obj: it.m}) {
+			continue
+		}
+		matched = append(matched, it)
+	}
+	start := 0
+	if lq.SkipToken != nil {
+		for start < len(matched) && !lq.SkipToken.before(matched[start].created, matched[start].id) {
+			start++
+		}
+	}
+	end := min(start+lq.Top, len(matched))
+	value := make([]any, 0, end-start)
+	for _, it := range matched[start:end] {
+		m := it.m
+		if len(lq.Select) > 0 {
+			m = project(m, lq.Select)
+		}
+		value = append(value, m)
+	}
+	fragment := set
+	if len(lq.Select) > 0 {
+		fragment += "(" + strings.Join(lq.Select, ",") + ")"
+	}
+	body := map[string]any{"@odata.context": contextURL(r, fragment)}
+	if lq.Count {
+		body["@odata.count"] = len(matched)
+	}
+	if end < len(matched) {
+		last := matched[end-1]
+		body["@odata.nextLink"] = nextLink(r, pageCursor{Created: last.created, ID: last.id})
+	}
+	body["value"] = value
+	writeJSON(w, http.StatusOK, body)
+}
+
+// nextLink is the request's absolute URL with $skiptoken replaced.
+func nextLink(r *http.Request, c pageCursor) string {
+	q := r.URL.Query()
+	q.Del("$skiptoken")
+	q.Del("skiptoken")
+	q.Set("$skiptoken", encodeCursor(c))
+	return "https://" + r.Host + r.URL.EscapedPath() + "?" + q.Encode()
+}
