@@ -3,6 +3,7 @@ package entra
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/entraform/entraform/providers/graph"
@@ -38,6 +39,10 @@ type Provider struct {
 	c                 *graph.Client
 	replication       time.Duration
 	perPrincipalLimit int
+
+	// noExpand is set once the service refused
+	// $expand=federatedIdentityCredentials on the application list.
+	noExpand atomic.Bool
 
 	mu       sync.Mutex
 	appLocks map[string]*sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -111,7 +112,7 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 	// applications ask permissions of.
 	var round2 []lookup
 	round2 = append(round2, r.missingSPLookups()...)
-	round2 = append(round2, federatedLookups(needFederated)...)
+	round2 = append(round2, r.federatedLookups(needFederated)...)
 	round2 = append(round2, r.resourceLookups(r.requiredResources())...)
 	if err := p.batchGet(ctx, round2); err != nil {
 		return nil, err
@@ -135,8 +136,14 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 // federated credentials read.
 func (p *Provider) listWorkspaceApplications(ctx context.Context, workspace string) (apps, needFederated []*Application, err error) {
 	filter := tagFilter(WorkspaceTag(workspace))
-	wires, err := graph.ListAll[applicationWire](ctx, p.c, "/applications"+query("$filter", filter, "$top", "999", "$expand", expandFederated))
-	if graph.StatusCode(err) == 400 {
+	var wires []applicationWire
+	if !p.noExpand.Load() {
+		wires, err = graph.ListAll[applicationWire](ctx, p.c, "/applications"+query("$filter", filter, "$top", "999", "$expand", expandFederated))
+		if graph.StatusCode(err) == http.StatusBadRequest {
+			p.noExpand.Store(true) // remembered: the next Read saves the refused request
+		}
+	}
+	if p.noExpand.Load() {
 		wires, err = graph.ListAll[applicationWire](ctx, p.c, "/applications"+query("$filter", filter, "$top", "999"))
 	}
 	if err != nil {
@@ -198,20 +205,18 @@ func (r *readState) byAppIDLookups(req ReadRequest) []lookup {
 			continue
 		}
 		seen[key] = true
-		u := applicationByAppIDPath(appID) + query("$expand", expandFederated)
-		items = append(items, lookup{url: u, handle: func(resp graph.BatchResponse) error {
+		// Read without $expand: the federated credentials of a handful of
+		// adopted applications come in round 2's batch.
+		items = append(items, lookup{url: applicationByAppIDPath(appID), handle: func(resp graph.BatchResponse) error {
 			if graph.IsNotFound(resp.Err) {
 				return nil // the engine reports an adoption of a missing app
 			}
-			var w applicationWire
-			if err := resp.Decode(&w); err != nil {
+			var app Application
+			if err := resp.Decode(&app); err != nil {
 				return fmt.Errorf("reading adopted application %s: %w", appID, err)
 			}
-			app, expanded := w.application()
-			r.addApp(app)
-			if !expanded {
-				r.needFederated = append(r.needFederated, app)
-			}
+			r.addApp(&app)
+			r.needFederated = append(r.needFederated, r.apps[app.ID])
 			return nil
 		}})
 		r.looked[key] = true
@@ -287,9 +292,15 @@ func (r *readState) missingSPLookups() []lookup {
 }
 
 // federatedLookups read federated credentials the lists did not expand.
-func federatedLookups(apps []*Application) []lookup {
+func (r *readState) federatedLookups(need []*Application) []lookup {
 	var items []lookup
-	for _, app := range apps {
+	seen := map[string]bool{}
+	for _, n := range need {
+		app := r.apps[n.ID]
+		if app == nil || seen[app.ID] {
+			continue
+		}
+		seen[app.ID] = true
 		items = append(items, lookup{url: federatedPath(app.ID), handle: func(resp graph.BatchResponse) error {
 			if graph.IsNotFound(resp.Err) {
 				return nil
