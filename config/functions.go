@@ -66,6 +66,7 @@ func functions(dir string) map[string]function.Function {
 		"toset":  stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tomap":  stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 		"try":    tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"alltrue": boolFold(true), "anytrue": boolFold(false),
 		"sensitive": sensitiveFunc, "nonsensitive": nonsensitiveFunc,
 	}
 }
@@ -249,3 +250,26 @@ var nonsensitiveFunc = function.New(&function.Spec{
 		return v, nil
 	},
 })
+
+// boolFold makes alltrue (all=true) and anytrue (all=false).
+func boolFold(all bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.List(cty.Bool)}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			for it := args[0].ElementIterator(); it.Next(); {
+				_, v := it.Element()
+				if !v.IsKnown() {
+					return cty.UnknownVal(cty.Bool), nil
+				}
+				if v.IsNull() {
+					return cty.False, function.NewArgErrorf(0, "the list contains null")
+				}
+				if v.True() != all {
+					return cty.BoolVal(!all), nil
+				}
+			}
+			return cty.BoolVal(all), nil
+		},
+	})
+}

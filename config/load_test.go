@@ -281,6 +281,8 @@ func TestFunctions(t *testing.T) {
 		{`formatdate("YYYY-MM-DD", "2024-03-05T10:00:00Z")`, "2024-03-05"},
 		{`try(jsondecode("nope"), "fallback")`, "fallback"},
 		{`tostring(startswith("entraform", "entra"))`, "true"},
+		{`tostring(alltrue([true, 1 == 1]))`, "true"},
+		{`tostring(anytrue([false, false]))`, "false"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
