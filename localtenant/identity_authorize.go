@@ -30,7 +30,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	var app *Application
 	s.read(func(st *Store) {
 		if a, ok := st.appByAppID(clientID, false); ok {
-			app = a
+			cp := *a
+			app = &cp
 		}
 	})
 	if app == nil {
@@ -264,7 +265,8 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 				"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, s.domain)
 			return
 		}
-		app = a
+		cp := *a
+		app = &cp
 		if _, err := s.parseScopes(st, scope); err != nil {
 			aerr = err
 			return

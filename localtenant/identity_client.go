@@ -68,7 +68,8 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, form u
 	var app *Application
 	s.read(func(st *Store) {
 		if a, ok := st.appByAppID(clientID, false); ok {
-			app = a
+			cp := *a
+			app = &cp
 		}
 	})
 	if app == nil {

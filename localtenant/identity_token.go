@@ -114,7 +114,8 @@ type userSignIn struct {
 	user         *User
 	scope        string
 	mfa          bool
-	confidential bool // the refresh token will need the client credential again
+	confidential bool   // the refresh token will need the client credential again
+	nonce        string // from /authorize, echoed in the ID token
 }
 
 // issueUserTokens checks consent and mints the access, refresh and ID
@@ -155,7 +156,7 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 	}
 	if sr.has("openid") {
 		host := hostOnly(r.Host)
-		if resp.IDToken, err = s.mintIDToken(host, in.client.app, in.user, ""); err != nil {
+		if resp.IDToken, err = s.mintIDToken(host, in.client.app, in.user, in.nonce); err != nil {
 			return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)
 		}
 	}
@@ -205,7 +206,7 @@ func (s *Server) grantAuthCode(r *http.Request, form url.Values) (*tokenResponse
 	if strings.TrimSpace(scope) == "" {
 		scope = strings.Join(code.scopes, " ")
 	}
-	return s.issueUserTokens(r, userSignIn{client: ca, user: u, scope: scope, mfa: true, confidential: ca.authenticated()})
+	return s.issueUserTokens(r, userSignIn{client: ca, user: u, scope: scope, mfa: true, confidential: ca.authenticated(), nonce: code.nonce})
 }
 
 // grantRefreshToken redeems a refresh token for any resource the client

@@ -128,7 +128,12 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f fault) {
 	writeJSON(w, f.status, body)
 }
 
-// requestLog keeps every request and writes JSON lines to w.
+// maxRequestRecords bounds the in-memory request log of a long-running
+// tenant; the JSON lines written to Options.RequestLog are not bounded.
+const maxRequestRecords = 200000
+
+// requestLog keeps the requests (the newest maxRequestRecords) and writes
+// JSON lines to w.
 type requestLog struct {
 	mu   sync.Mutex
 	w    io.Writer
@@ -138,6 +143,10 @@ type requestLog struct {
 func (l *requestLog) add(rec RequestRecord) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.recs) >= maxRequestRecords {
+		// A long-running tenant keeps the newest half.
+		l.recs = append(l.recs[:0], l.recs[len(l.recs)/2:]...)
+	}
 	l.recs = append(l.recs, rec)
 	if l.w != nil {
 		line, _ := json.Marshal(struct {

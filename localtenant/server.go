@@ -112,8 +112,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          nil,
 	}
-	tlsLn := tls.NewListener(ln, s.httpSrv.TLSConfig)
-	go s.httpSrv.Serve(tlsLn)
+	go s.httpSrv.ServeTLS(ln, "", "")
 	return s, nil
 }
 
@@ -312,15 +311,18 @@ func (s *Server) seededUser(local string) User {
 // Close stops the server and removes its temporary files.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		if s.client != nil {
+			s.client.CloseIdleConnections()
+		}
+		if s.issuers != nil {
+			s.issuers.CloseIdleConnections()
+		}
 		if s.httpSrv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			if err := s.httpSrv.Shutdown(ctx); err != nil {
 				s.httpSrv.Close()
 			}
-		}
-		if s.client != nil {
-			s.client.CloseIdleConnections()
 		}
 		s.cleanup()
 	})
