@@ -124,7 +124,10 @@ func (r *checkRun) attempt(ctx context.Context) Result {
 	}
 	res.Claims = claims
 	res.Problems = append(res.Problems, r.inspectToken(claims)...)
-	tokenProblems := len(res.Problems) > 0
+	tokenProblems := false
+	for _, p := range res.Problems {
+		tokenProblems = tokenProblems || explainsRefusals(p.Code)
+	}
 	for _, q := range r.check.Requests {
 		rr, p := r.send(ctx, token, claims, q, tokenProblems)
 		res.Requests = append(res.Requests, rr)
@@ -186,4 +189,15 @@ func (r *checkRun) acquire(ctx context.Context) (string, *Problem, error) {
 		return "", nil, err
 	}
 	return tok.Value, nil, nil
+}
+
+// explainsRefusals reports whether a token problem of this code explains
+// any refusal of the check's requests (the token lacks the permissions
+// the configuration declares).
+func explainsRefusals(code string) bool {
+	switch code {
+	case CodeNoAdminConsent, CodeConsentNotEffective, CodeDelegatedWithAppFlow, CodeApplicationWithUser, CodeNotDeclared:
+		return true
+	}
+	return false
 }
