@@ -15,7 +15,8 @@ import (
 func (p *Provider) AssignAppRole(ctx context.Context, a AppRoleAssignment) (*AppRoleAssignment, error) {
 	body := map[string]string{"principalId": a.PrincipalID, "resourceId": a.ResourceID, "appRoleId": a.AppRoleID}
 	var created AppRoleAssignment
-	err := p.c.Post(ctx, "/servicePrincipals/"+idSegment(a.ResourceID)+"/appRoleAssignedTo", body, &created, p.retry())
+	path := "/servicePrincipals/" + idSegment(a.ResourceID) + "/appRoleAssignedTo"
+	err := again(ctx, func() error { return p.c.Post(ctx, path, body, &created, p.retry()) })
 	if err == nil {
 		return &created, nil
 	}

@@ -41,7 +41,7 @@ func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID st
 		f.Audiences = []string{}
 	}
 	var created FederatedIdentityCredential
-	err := p.c.Post(ctx, federatedPath(appObjectID), f, &created, p.retry())
+	err := again(ctx, func() error { return p.c.Post(ctx, federatedPath(appObjectID), f, &created, p.retry()) })
 	if err == nil {
 		return &created, nil
 	}

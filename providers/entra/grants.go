@@ -15,7 +15,7 @@ import (
 func (p *Provider) CreateGrant(ctx context.Context, g OAuth2PermissionGrant) (*OAuth2PermissionGrant, error) {
 	g.ID = ""
 	var created OAuth2PermissionGrant
-	err := p.c.Post(ctx, "/oauth2PermissionGrants", g, &created, p.retry())
+	err := again(ctx, func() error { return p.c.Post(ctx, "/oauth2PermissionGrants", g, &created, p.retry()) })
 	if err == nil {
 		return &created, nil
 	}

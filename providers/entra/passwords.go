@@ -13,15 +13,33 @@ import (
 // AddPassword adds a client secret to an application (POST addPassword;
 // an application created moments ago is waited for). The answer's
 // SecretText is the only copy of the secret: the caller stores it where it
-// belongs and never logs it. The request is not repeated after a lost
-// answer (that could leave two secrets); a failure is returned instead.
+// belongs and never logs it.
+//
+// A lost answer (504, broken connection) may hide a secret that was
+// created but whose text is gone, so AddPassword notes the application's
+// secrets first, and after such a failure removes any new secret of that
+// display name before it tries again: the application never keeps a
+// secret nobody has.
 func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName string, end time.Time) (PasswordCredential, error) {
 	cred := map[string]any{"displayName": displayName}
 	if !end.IsZero() {
 		cred["endDateTime"] = end.UTC().Format(time.RFC3339)
 	}
+	body := map[string]any{"passwordCredential": cred}
+	before, err := p.passwordKeyIDs(ctx, appObjectID, "")
+	if err != nil {
+		return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w", displayName, appObjectID, err)
+	}
 	var out PasswordCredential
-	err := p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/addPassword", map[string]any{"passwordCredential": cred}, &out, p.retry())
+	for attempt := 1; ; attempt++ {
+		err = p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/addPassword", body, &out, p.retry())
+		if !isAmbiguous(err) || attempt == ambiguousAttempts || ctx.Err() != nil {
+			break
+		}
+		if cerr := p.removeLostPasswords(ctx, appObjectID, displayName, before); cerr != nil {
+			return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w (and cleaning up after it: %v)", displayName, appObjectID, err, cerr)
+		}
+	}
 	if err != nil {
 		return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w", displayName, appObjectID, err)
 	}
@@ -31,10 +49,47 @@ func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName str
 	return out, nil
 }
 
+// passwordKeyIDs lists the keyIds of an application's secrets (of one
+// display name when name is not "").
+func (p *Provider) passwordKeyIDs(ctx context.Context, appObjectID, name string) (map[string]bool, error) {
+	var app struct {
+		PasswordCredentials []PasswordCredential `json:"passwordCredentials"`
+	}
+	if err := p.c.Get(ctx, "/applications/"+idSegment(appObjectID)+query("$select", "id,passwordCredentials"), &app, p.retry()); err != nil {
+		return nil, fmt.Errorf("reading the secrets of application %s: %w", appObjectID, err)
+	}
+	ids := map[string]bool{}
+	for _, c := range app.PasswordCredentials {
+		if name == "" || c.DisplayName == name {
+			ids[strings.ToLower(c.KeyID)] = true
+		}
+	}
+	return ids, nil
+}
+
+// removeLostPasswords removes the secrets of that name that are not in
+// before: created by a request whose answer was lost.
+func (p *Provider) removeLostPasswords(ctx context.Context, appObjectID, name string, before map[string]bool) error {
+	now, err := p.passwordKeyIDs(ctx, appObjectID, name)
+	if err != nil {
+		return err
+	}
+	for id := range now {
+		if !before[id] {
+			if err := p.RemovePassword(ctx, appObjectID, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // RemovePassword removes a client secret by keyId. A secret (or an
 // application) that is already gone is not an error.
 func (p *Provider) RemovePassword(ctx context.Context, appObjectID, keyID string) error {
-	err := p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/removePassword", map[string]string{"keyId": keyID}, nil)
+	err := again(ctx, func() error {
+		return p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/removePassword", map[string]string{"keyId": keyID}, nil)
+	})
 	if err != nil && !isMissingKey(err) {
 		return fmt.Errorf("removing secret %s from application %s: %w", keyID, appObjectID, err)
 	}

@@ -2,6 +2,8 @@ package entra
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,4 +103,41 @@ func (p *Provider) poll(ctx context.Context, try func() (done bool, err error)) 
 		}
 		wait = min(2*wait, 4*time.Second)
 	}
+}
+
+// ambiguousAttempts bounds how often a create is sent again after an
+// answer that leaves unknown whether it happened.
+const ambiguousAttempts = 3
+
+// again sends a create until it gets an answer that says what happened:
+// the client does not repeat a POST after a 504 or a broken connection
+// (the write may have happened), so the caller sends it again here, where
+// repeating is safe: a create that did happen comes back as "already
+// exists", which every caller of again turns into a lookup.
+func again(ctx context.Context, send func() error) error {
+	var err error
+	for range ambiguousAttempts {
+		err = send()
+		if !isAmbiguous(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// isAmbiguous reports whether a failed write may have happened anyway: a
+// 504 Gateway Timeout or a transport failure (no status at all).
+func isAmbiguous(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var te *graph.TokenError
+	if errors.As(err, &te) {
+		return false
+	}
+	switch graph.StatusCode(err) {
+	case 0, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }

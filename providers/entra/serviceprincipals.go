@@ -35,7 +35,7 @@ func (p *Provider) CreateServicePrincipal(ctx context.Context, appID string, tag
 		body["tags"] = tags
 	}
 	var sp ServicePrincipal
-	err := p.c.Post(ctx, "/servicePrincipals", body, &sp, p.retry())
+	err := again(ctx, func() error { return p.c.Post(ctx, "/servicePrincipals", body, &sp, p.retry()) })
 	if err == nil {
 		return &sp, nil
 	}
