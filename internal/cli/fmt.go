@@ -75,6 +75,11 @@ type formatter struct {
 
 // file formats one file; name is how it is shown, path where it is.
 func (f *formatter) file(name, path string) {
+	if strings.HasSuffix(name, ".json") {
+		f.m.Errorf("fmt: %s: only native syntax is formatted, not JSON", name)
+		f.failed = true
+		return
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		f.m.Errorf("fmt: reading %s: %v", name, err)
