@@ -142,7 +142,7 @@ const (
 // check gives a failed Result saying so.
 func Run(ctx context.Context, env Env, only []string) []Result {
 	env = env.withDefaults()
-	selected, unknown := selectChecks(env.Config, only)
+	selected, unknown := Select(env.Config, only)
 	results := make([]Result, len(selected), len(selected)+len(unknown))
 
 	// App-only checks run side by side; user flows one after another (they
@@ -220,9 +220,11 @@ func isUserFlow(flow string) bool {
 	return false
 }
 
-// selectChecks picks the checks named in only (all when only is empty)
-// and returns the names that match none.
-func selectChecks(cfg *config.Config, only []string) ([]*config.Check, []string) {
+// Select picks the checks named in only (all when only is empty), in
+// configuration order, and returns the names that match none. Names are
+// "x" or "check.x" (every instance of check x) or an instance address
+// such as check.x["k"].
+func Select(cfg *config.Config, only []string) (selected []*config.Check, unknown []string) {
 	if cfg == nil {
 		return nil, only
 	}
@@ -230,7 +232,6 @@ func selectChecks(cfg *config.Config, only []string) ([]*config.Check, []string)
 		return cfg.Checks, nil
 	}
 	var out []*config.Check
-	var unknown []string
 	seen := map[*config.Check]bool{}
 	for _, name := range only {
 		found := false

@@ -5,5 +5,6 @@ package cli
 func laterCommands() []command {
 	return []command{
 		{"tenant", "Run the local tenant", runTenant},
+		{"verify", "Run the login checks against the tenant as it is", runVerify},
 	}
 }

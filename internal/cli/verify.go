@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/entraform/entraform/apply/checks"
+	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/endpoint"
+)
+
+// runVerify runs the configuration's login checks against the tenant as
+// it is: it signs the operator in only to look up the applications' client
+// ids, then signs in as each application with its own credential.
+func runVerify(ctx context.Context, m *Meta, args []string) int {
+	fs := newFlags(m, "verify", "verify [-check NAME]... [-json] [-retry DURATION] [-var 'k=v'] [-var-file F]")
+	var cf configFlags
+	cf.register(fs)
+	var only stringList
+	fs.Var(&only, "check", "run only this check: NAME, check.NAME or check.NAME[\"key\"] (repeatable)")
+	jsonOut := fs.Bool("json", false, "print the results as JSON (format_version 1.0)")
+	retry := fs.Duration("retry", 0, "retry outcomes that replication delay can cause (consent not yet in tokens, a new app or secret) for this long, e.g. 2m right after an apply")
+	if ok, code := parseFlags(m, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		m.Errorf("verify takes no arguments (got %q); name checks with -check NAME", fs.Arg(0))
+		return ExitError
+	}
+	cfg, ok := m.loadConfig(cf)
+	if !ok {
+		return ExitError
+	}
+	selected, unknown := checks.Select(cfg, only)
+	if len(unknown) > 0 {
+		var names []string
+		for _, c := range cfg.Checks {
+			names = append(names, c.Addr)
+		}
+		have := "the configuration has no checks"
+		if len(names) > 0 {
+			have = "the configuration has " + strings.Join(names, ", ")
+		}
+		m.Errorf("no check named %s: %s", quoteNames(unknown), have)
+		return ExitError
+	}
+	if len(selected) == 0 {
+		if *jsonOut {
+			if err := checks.WriteJSON(m.Stdout, nil); err != nil {
+				m.Errorf("writing JSON: %v", err)
+				return ExitError
+			}
+			return ExitOK
+		}
+		fmt.Fprintln(m.Stdout, "No checks in the configuration: nothing to verify.")
+		return ExitOK
+	}
+
+	s, err := m.connect(ctx, cfg)
+	if err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	apps, err := m.lookupClientIDs(ctx, s, cfg, selected)
+	if err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	env := checks.Env{
+		Config:     cfg,
+		Cloud:      s.cloud,
+		TenantID:   s.tenantID,
+		HTTPClient: s.httpClient,
+		Getenv:     m.Getenv,
+		Apps:       apps,
+		Retry:      *retry,
+		Progress:   m.Stderr,
+	}
+	if m.Getenv(endpoint.EnvEndpoint) != "" {
+		// The local tenant approves user sign-ins without a page, and a
+		// system browser would not reach it: follow its redirects here.
+		env.Browser = checks.HTTPBrowser(s.httpClient)
+	}
+	results := checks.Run(ctx, env, only)
+	if *jsonOut {
+		if err := checks.WriteJSON(m.Stdout, results); err != nil {
+			m.Errorf("writing JSON: %v", err)
+			return ExitError
+		}
+	} else {
+		checks.Render(m.Stdout, results, m.Color)
+	}
+	if !checks.Passed(results) {
+		return ExitError
+	}
+	return ExitOK
+}
+
+// lookupClientIDs finds the client id (appId) of every application the
+// checks sign in as: adopted ones name it, managed ones are found by
+// their unique name.
+func (m *Meta) lookupClientIDs(ctx context.Context, s *session, cfg *config.Config, selected []*config.Check) (map[string]string, error) {
+	apps := map[string]string{}
+	var todo []*config.Application
+	for _, c := range selected {
+		a := cfg.Application(c.Application)
+		if a == nil || apps[a.Addr] != "" {
+			continue
+		}
+		if a.Adopt != "" {
+			apps[a.Addr] = a.Adopt
+			continue
+		}
+		apps[a.Addr] = "" // reserved; filled below
+		todo = append(todo, a)
+	}
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs []error
+		sem  = make(chan struct{}, 8)
+	)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for _, a := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			got, err := s.engine.Entra.ApplicationByUniqueName(ctx, a.UniqueName)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				errs = append(errs, fmt.Errorf("looking up %s (unique name %s): %w", a.Addr, a.UniqueName, err))
+			case got != nil:
+				apps[a.Addr] = got.AppID
+			default:
+				delete(apps, a.Addr) // not in the tenant: the check says so
+			}
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return apps, nil
+}
+
+func quoteNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
