@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/entraform/entraform/apply"
 	"github.com/entraform/entraform/config"
@@ -23,6 +24,7 @@ type applyFlags struct {
 	parallelism int
 	showSecrets bool
 	noChecks    bool
+	checkRetry  time.Duration
 }
 
 func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
@@ -32,6 +34,7 @@ func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
 	fs.IntVar(&a.parallelism, "parallelism", 10, "how many changes to apply at once")
 	fs.BoolVar(&a.showSecrets, "show-secrets", false, "also print new secret values on stdout (they always go to write_to files)")
 	fs.BoolVar(&a.noChecks, "no-checks", false, "skip the login checks after the apply (run them later with verify)")
+	fs.DurationVar(&a.checkRetry, "check-retry", 2*time.Minute, "how long login checks retry outcomes that replication delay explains (consent not yet effective)")
 	return fs
 }
 
@@ -161,7 +164,7 @@ func (m *Meta) execute(ctx context.Context, cfg *config.Config, p *plan.Plan, s 
 	if af.noChecks || len(cfg.Checks) == 0 {
 		return ExitOK
 	}
-	return m.checkAfterApply(ctx, cfg, s, result)
+	return m.checkAfterApply(ctx, cfg, s, result, af.checkRetry)
 }
 
 // summarize prints what the apply did and reports whether all went well.

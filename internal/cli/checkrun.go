@@ -2,14 +2,53 @@ package cli
 
 import (
 	"context"
+	"time"
 
 	"github.com/entraform/entraform/apply"
+	"github.com/entraform/entraform/apply/checks"
 	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/internal/engine"
 )
 
 // checkAfterApply runs the configuration's login checks as the last step
-// of an apply.
-func (m *Meta) checkAfterApply(ctx context.Context, cfg *config.Config, s *session, r *apply.Result) int {
-	m.Errorf("login checks are not wired yet")
-	return ExitError
+// of an apply: it signs in as each app with the app's own credentials
+// (the secrets this apply made, or the write_to and key files) and sends
+// the declared requests.
+func (m *Meta) checkAfterApply(ctx context.Context, cfg *config.Config, s *session, r *apply.Result, retry time.Duration) int {
+	apps := engine.AppIDs(cfg, s.snapshot)
+	var secrets map[string][]apply.NewSecret
+	if r != nil {
+		for addr, ids := range r.Apps {
+			apps[addr] = ids.AppID
+		}
+		secrets = r.Secrets
+	}
+	env := checks.Env{
+		Config:     cfg,
+		Cloud:      s.cloud,
+		TenantID:   s.tenantID,
+		HTTPClient: s.httpClient,
+		Getenv:     m.Getenv,
+		Apps:       apps,
+		Secrets:    secrets,
+		Retry:      retry,
+		Progress:   m.Stderr,
+		Browser:    m.browser(s),
+	}
+	results := checks.Run(ctx, env, nil)
+	checks.Render(m.Stdout, results, m.Color)
+	if !checks.Passed(results) {
+		return ExitError
+	}
+	return ExitOK
+}
+
+// browser returns how user sign-ins open their URL: the system browser,
+// except against the local tenant, whose default user approves every
+// sign-in, so a plain HTTP client can follow it unattended.
+func (m *Meta) browser(s *session) func(ctx context.Context, url string) error {
+	if m.Getenv("ENTRAFORM_ENDPOINT") != "" {
+		return checks.HTTPBrowser(s.httpClient)
+	}
+	return nil
 }

@@ -168,3 +168,24 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, sn
 		ShowSecrets: opts.ShowSecrets,
 	})
 }
+
+// AppIDs maps each declared application's address to its client id in the
+// tenant, for the ones that exist in the snapshot.
+func AppIDs(cfg *config.Config, snap *plan.Snapshot) map[string]string {
+	byUnique := map[string]string{}
+	byAppID := map[string]bool{}
+	for _, a := range snap.Applications {
+		byUnique[a.UniqueName] = a.AppID
+		byAppID[strings.ToLower(a.AppID)] = true
+	}
+	out := map[string]string{}
+	for _, app := range cfg.Applications {
+		switch {
+		case app.Adopt != "" && byAppID[strings.ToLower(app.Adopt)]:
+			out[app.Addr] = app.Adopt
+		case byUnique[app.UniqueName] != "":
+			out[app.Addr] = byUnique[app.UniqueName]
+		}
+	}
+	return out
+}
