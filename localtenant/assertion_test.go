@@ -34,7 +34,7 @@ func TestCertificateAssertionByHand(t *testing.T) {
 	app := register(t, s, testApp{name: "cert", roles: []string{"Sites.Read.All"}})
 	cert, key := addCertificate(t, s, app.app)
 	kp := &keyPair{cert: cert, der: cert.Raw, key: key}
-	other, err := newLeaf(s.clock.now(), s.ca, "not registered", nil)
+	other, err := newLeafWithKey(s.clock.now(), s.ca, "not registered", nil, testKey(t, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,11 @@ func TestCertificateAssertionByHand(t *testing.T) {
 // TestFederatedExternalIssuer trusts an issuer that is not emulated: its
 // discovery document and JWKS are fetched with Options.IssuerHTTPClient.
 func TestFederatedExternalIssuer(t *testing.T) {
-	issuerKey, err := newCA(time.Now(), "issuer key")
+	issuerCA, err := newCA(time.Now(), "issuer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuerKey, err := newLeafWithKey(time.Now(), issuerCA, "issuer key", nil, testKey(t, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,9 +132,13 @@ func TestFederatedExternalIssuer(t *testing.T) {
 		t.Errorf("roles = %v", c.Roles)
 	}
 	// A token signed by a key the issuer does not publish.
-	forged, _ := newSigner(s.ca)
+	forgedKey, err := newLeafWithKey(now, s.ca, "forger", nil, testKey(t, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, _ := newSigner(forgedKey)
 	forged.kid = issuerSigner.kid
-	forged.jose, _ = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: s.ca.key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", issuerSigner.kid))
+	forged.jose, _ = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: forgedKey.key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", issuerSigner.kid))
 	status, body = call(sign(forged, "system:serviceaccount:ns:sa"))
 	if diff := cmp.Diff(wantAAD(400, "invalid_client", 700226), checkAADError(t, status, body)); diff != "" {
 		t.Errorf("forged (-want +got):\n%s", diff)

@@ -1,12 +1,14 @@
 package localtenant
 
 import (
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -89,7 +91,7 @@ func register(t *testing.T, s *Server, ta testApp) registered {
 // with its key.
 func addCertificate(t *testing.T, s *Server, app *Application) (*x509.Certificate, *rsa.PrivateKey) {
 	t.Helper()
-	kp, err := newLeaf(s.clock.now(), s.ca, "app cert", nil)
+	kp, err := newLeafWithKey(s.clock.now(), s.ca, "app cert", nil, testKey(t, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +125,24 @@ func addFederated(t *testing.T, s *Server, app *Application, issuer, subject str
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// testKeys are RSA keys for test certificates, generated once per test
+// process (RSA generation is slow); tests that need distinct keys use
+// distinct indexes.
+var testKeys = [3]func() (*rsa.PrivateKey, error){
+	sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }),
+	sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }),
+	sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }),
+}
+
+func testKey(t *testing.T, i int) *rsa.PrivateKey {
+	t.Helper()
+	k, err := testKeys[i]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 // claims decodes a JWT's payload without checking it.

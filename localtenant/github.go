@@ -44,7 +44,12 @@ func (s *Server) githubDiscovery(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) githubJWKS(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []any{s.github.jwk()}})
+	sg, err := s.github()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"keys": []any{sg.jwk()}})
 }
 
 // githubIDToken issues an Actions ID token for ?subject=&audience=
@@ -79,8 +84,13 @@ func (s *Server) githubIDToken(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(sub, ":pull_request") {
 		event = "pull_request"
 	}
+	sg, err := s.github()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": err.Error()})
+		return
+	}
 	now := s.clock.now()
-	tok, err := s.github.sign(map[string]any{
+	tok, err := sg.sign(map[string]any{
 		"iss":              githubIssuer,
 		"sub":              sub,
 		"aud":              aud,

@@ -280,10 +280,14 @@ func (s *Server) checkFederatedAssertion(ctx context.Context, app *Application, 
 // JWKS fetched with Options.IssuerHTTPClient.
 func (s *Server) issuerKey(ctx context.Context, issuer, kid string) (*rsa.PublicKey, error) {
 	if issuer == githubIssuer {
-		if kid != "" && kid != s.github.kid {
+		sg, err := s.github()
+		if err != nil {
+			return nil, err
+		}
+		if kid != "" && kid != sg.kid {
 			return nil, fmt.Errorf("no key %q", kid)
 		}
-		return &s.github.key.key.PublicKey, nil
+		return &sg.key.key.PublicKey, nil
 	}
 	var disc struct {
 		JWKSURI string `json:"jwks_uri"`

@@ -28,9 +28,9 @@ type Server struct {
 
 	ca      *keyPair
 	caFile  string
-	tempDir string  // removed by Close when DataDir is empty
-	signer  *signer // access, id and refresh tokens
-	github  *signer // GitHub Actions OIDC tokens
+	tempDir string                  // removed by Close when DataDir is empty
+	signer  *signer                 // access, id and refresh tokens
+	github  func() (*signer, error) // GitHub Actions OIDC tokens, made on first use
 
 	operatorAppID  string
 	operatorSecret string
@@ -145,20 +145,24 @@ func (s *Server) setupKeys() error {
 			return err
 		}
 	}
-	tokenKey, err := loadOrCreate(dir, "token-signing", func() (*keyPair, error) { return newLeaf(now, ca, "accounts.accesscontrol.windows.net", nil) })
+	tokenKey, err := loadOrCreate(dir, "token-signing", func() (*keyPair, error) {
+		return signingLeaf(now, ca, "accounts.accesscontrol.windows.net", dir, 0)
+	})
 	if err != nil {
 		return fmt.Errorf("local tenant: token signing key: %w", err)
 	}
 	if s.signer, err = newSigner(tokenKey); err != nil {
 		return err
 	}
-	ghKey, err := loadOrCreate(dir, "github-signing", func() (*keyPair, error) { return newLeaf(now, ca, "token.actions.githubusercontent.com", nil) })
-	if err != nil {
-		return fmt.Errorf("local tenant: GitHub signing key: %w", err)
-	}
-	if s.github, err = newSigner(ghKey); err != nil {
-		return err
-	}
+	s.github = sync.OnceValues(func() (*signer, error) {
+		kp, err := loadOrCreate(dir, "github-signing", func() (*keyPair, error) {
+			return signingLeaf(s.clock.now(), ca, "token.actions.githubusercontent.com", dir, 1)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("local tenant: GitHub signing key: %w", err)
+		}
+		return newSigner(kp)
+	})
 	s.operatorAppID = nameID("operator", s.domain)
 	s.githubRequest = randomToken()
 	return s.loadOrCreateOperatorSecret()

@@ -1,6 +1,9 @@
 package localtenant
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
@@ -14,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -27,19 +31,33 @@ var certHosts = []string{
 	"localhost",
 }
 
-// keyPair is a certificate with its private key.
+// keyPair is a certificate with its private key. The CA and the TLS
+// certificate use ECDSA P-256 (fast to generate, so a server starts in
+// milliseconds); token signing keys and test certificates are RSA, as
+// RS256 and the identity platform need, and also set key.
 type keyPair struct {
-	cert *x509.Certificate
-	der  []byte
-	key  *rsa.PrivateKey
+	cert   *x509.Certificate
+	der    []byte
+	signer crypto.Signer
+	key    *rsa.PrivateKey // nil for ECDSA pairs
+}
+
+func newKeyPair(cert *x509.Certificate, der []byte, signer crypto.Signer) *keyPair {
+	kp := &keyPair{cert: cert, der: der, signer: signer}
+	kp.key, _ = signer.(*rsa.PrivateKey)
+	return kp
 }
 
 func (k *keyPair) certPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: k.der})
 }
 
-func (k *keyPair) keyPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k.key)})
+func (k *keyPair) keyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(k.signer)
+	if err != nil {
+		return nil, fmt.Errorf("encoding key of %s: %w", k.cert.Subject.CommonName, err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
 func serial() *big.Int {
@@ -50,9 +68,9 @@ func serial() *big.Int {
 	return n
 }
 
-// newCA makes a self-signed CA valid for ten years.
+// newCA makes a self-signed ECDSA CA valid for ten years.
 func newCA(now time.Time, name string) (*keyPair, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generating CA key: %w", err)
 	}
@@ -69,19 +87,31 @@ func newCA(now time.Time, name string) (*keyPair, error) {
 	return signCert(tmpl, key, tmpl, key)
 }
 
-// newLeaf makes a certificate signed by ca. hosts become DNS or IP SANs;
-// with no hosts it is a signing certificate (used for token keys).
+// newLeaf makes a certificate signed by ca. hosts become DNS or IP SANs
+// of an ECDSA TLS certificate; with no hosts it is an RSA signing
+// certificate (token keys, application certificates in tests).
 func newLeaf(now time.Time, ca *keyPair, cn string, hosts []string) (*keyPair, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	var key crypto.Signer
+	var err error
+	if len(hosts) > 0 {
+		key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	} else {
+		key, err = rsa.GenerateKey(rand.Reader, 2048)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("generating key for %s: %w", cn, err)
 	}
+	return newLeafWithKey(now, ca, cn, hosts, key)
+}
+
+// newLeafWithKey is newLeaf for an existing key.
+func newLeafWithKey(now time.Time, ca *keyPair, cn string, hosts []string, key crypto.Signer) (*keyPair, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: cn, Organization: []string{"entraform"}},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.AddDate(2, 0, 0),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		KeyUsage:     x509.KeyUsageDigitalSignature,
 	}
 	if len(hosts) > 0 {
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
@@ -93,11 +123,11 @@ func newLeaf(now time.Time, ca *keyPair, cn string, hosts []string) (*keyPair, e
 			}
 		}
 	}
-	return signCert(tmpl, key, ca.cert, ca.key)
+	return signCert(tmpl, key, ca.cert, ca.signer)
 }
 
-func signCert(tmpl *x509.Certificate, key *rsa.PrivateKey, parent *x509.Certificate, parentKey *rsa.PrivateKey) (*keyPair, error) {
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+func signCert(tmpl *x509.Certificate, key crypto.Signer, parent *x509.Certificate, parentKey crypto.Signer) (*keyPair, error) {
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
 	if err != nil {
 		return nil, fmt.Errorf("creating certificate %s: %w", tmpl.Subject.CommonName, err)
 	}
@@ -105,7 +135,32 @@ func signCert(tmpl *x509.Certificate, key *rsa.PrivateKey, parent *x509.Certific
 	if err != nil {
 		return nil, fmt.Errorf("parsing certificate %s: %w", tmpl.Subject.CommonName, err)
 	}
-	return &keyPair{cert: cert, der: der, key: key}, nil
+	return newKeyPair(cert, der, key), nil
+}
+
+// processTokenKeys are the RSA keys that servers without a DataDir sign
+// tokens with: [0] the tenant's token key, [1] the GitHub Actions key.
+// RSA key generation takes from 0.1 s to seconds on a busy machine, and
+// tests start dozens of tenants, so each key is generated once per
+// process, on first use, and never changes afterwards. Every server
+// still has its own CA, TLS certificate and tenant id; a server with a
+// DataDir generates and keeps its own keys.
+var processTokenKeys = [2]func() (*rsa.PrivateKey, error){
+	sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }),
+	sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }),
+}
+
+// signingLeaf makes a token signing certificate: with a DataDir (dir !=
+// "") a fresh key, else process key i.
+func signingLeaf(now time.Time, ca *keyPair, cn, dir string, i int) (*keyPair, error) {
+	if dir != "" {
+		return newLeaf(now, ca, cn, nil)
+	}
+	key, err := processTokenKeys[i]()
+	if err != nil {
+		return nil, fmt.Errorf("generating key for %s: %w", cn, err)
+	}
+	return newLeafWithKey(now, ca, cn, nil, key)
 }
 
 // loadOrCreate reads name.pem and name-key.pem from dir, or makes the pair
@@ -125,7 +180,11 @@ func loadOrCreate(dir, name string, create func() (*keyPair, error)) (*keyPair, 
 		return nil, err
 	}
 	if dir != "" {
-		if err := writeFileAtomic(filepath.Join(dir, name+"-key.pem"), kp.keyPEM(), 0o600); err != nil {
+		keyPEM, err := kp.keyPEM()
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(filepath.Join(dir, name+"-key.pem"), keyPEM, 0o600); err != nil {
 			return nil, err
 		}
 		if err := writeFileAtomic(filepath.Join(dir, name+".pem"), kp.certPEM(), 0o644); err != nil {
@@ -153,11 +212,15 @@ func readKeyPair(certFile, keyFile string) (*keyPair, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", certFile, err)
 	}
-	key, err := x509.ParsePKCS1PrivateKey(kb.Bytes)
+	parsed, err := x509.ParsePKCS8PrivateKey(kb.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", keyFile, err)
 	}
-	return &keyPair{cert: cert, der: cb.Bytes, key: key}, nil
+	key, ok := parsed.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("parsing %s: not a signing key", keyFile)
+	}
+	return newKeyPair(cert, cb.Bytes, key), nil
 }
 
 // serverTLS is the listener's TLS configuration: one certificate for all
@@ -167,7 +230,7 @@ func serverTLS(leaf, ca *keyPair) *tls.Config {
 		MinVersion: tls.VersionTLS12,
 		Certificates: []tls.Certificate{{
 			Certificate: [][]byte{leaf.der, ca.der},
-			PrivateKey:  leaf.key,
+			PrivateKey:  leaf.signer,
 			Leaf:        leaf.cert,
 		}},
 	}
