@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/entraform/entraform/localtenant"
 )
 
 // TestMain lets scripts run "entraform" as a real subprocess: testscript
@@ -30,14 +32,28 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   filepath.Join("..", "..", "testdata", "script"),
 		Setup: setupScriptEnv,
-		Cmds:  map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"exits": cmdExits,
+			"graph": cmdGraph,
+		},
 	})
 }
 
-// setupScriptEnv prepares each script's environment: a private HOME and
-// $EXAMPLES pointing at the repository's examples. This is the hook where
-// a script gets its own local tenant (ENTRAFORM_ENDPOINT and friends).
+// setupScriptEnv prepares each script's environment: a private HOME,
+// $EXAMPLES pointing at the repository's examples, and a local tenant of
+// its own, started in this process, whose env lines (ENTRAFORM_ENDPOINT,
+// ENTRAFORM_CA_FILE, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)
+// the script's entraform commands see.
 func setupScriptEnv(env *testscript.Env) error {
+	tenant, err := localtenant.Start(context.Background(), localtenant.Options{})
+	if err != nil {
+		return err
+	}
+	env.Defer(func() { tenant.Close() })
+	env.Values[tenantKey{}] = tenant
+	for _, kv := range tenant.Env() {
+		env.Setenv(kv.Key, kv.Value)
+	}
 	home := filepath.Join(env.WorkDir, ".home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return err

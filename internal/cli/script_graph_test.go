@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/entraform/entraform/localtenant"
+)
+
+// tenantKey finds a script's local tenant in its testscript values.
+type tenantKey struct{}
+
+// cmdGraph implements "graph METHOD PATH [JSON]": an outside admin (the
+// local tenant's operator app) calls Microsoft Graph, as someone changing
+// the tenant by hand between two entraform runs would. The response body
+// goes to stdout; a status of 400 or more fails the command.
+func cmdGraph(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: graph METHOD PATH [JSON]")
+	}
+	tenant, _ := ts.Value(tenantKey{}).(*localtenant.Server)
+	if tenant == nil {
+		ts.Fatalf("graph: no local tenant in this script")
+	}
+	status, body, err := graphCall(tenant, args[0], args[1], args[2:])
+	if err != nil {
+		ts.Fatalf("graph: %v", err)
+	}
+	fmt.Fprintf(ts.Stdout(), "%s\n", body)
+	failed := status >= 400
+	if failed != neg {
+		ts.Fatalf("graph %s %s: status %d", args[0], args[1], status)
+	}
+}
+
+func graphCall(tenant *localtenant.Server, method, path string, body []string) (int, []byte, error) {
+	client := tenant.HTTPClient()
+	id, secret := tenant.Operator()
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {id},
+		"client_secret": {secret},
+		"scope":         {"https://graph.microsoft.com/.default"},
+	}
+	resp, err := client.PostForm("https://login.microsoftonline.com/"+tenant.TenantID()+"/oauth2/v2.0/token", form)
+	if err != nil {
+		return 0, nil, err
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		return 0, nil, fmt.Errorf("operator token: %v (status %d)", err, resp.StatusCode)
+	}
+	var rd io.Reader
+	if len(body) == 1 {
+		rd = strings.NewReader(body[0])
+	}
+	req, err := http.NewRequest(method, "https://graph.microsoft.com/v1.0"+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err = client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, err = io.Copy(&b, resp.Body)
+	return resp.StatusCode, b.Bytes(), err
+}
