@@ -14,6 +14,9 @@ import (
 	"github.com/entraform/entraform/config/catalog"
 )
 
+// requestTimeout bounds one request of a check.
+const requestTimeout = 2 * time.Minute
+
 // send makes one request of a check with the token and compares its
 // status. tokenProblems tells that the token itself was already found
 // wanting, so a refusal needs no second explanation.
@@ -29,6 +32,8 @@ func (r *checkRun) send(ctx context.Context, token string, claims Claims, q *con
 		return rr, &Problem{Code: CodeTokenNotSent, Request: q.Name, Message: fmt.Sprintf(
 			"request %q was not sent: %s is neither Microsoft Graph, SharePoint nor the API the check signed in for (%s), and the app's token must not leave them", q.Name, host, r.target.Resource)}
 	}
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	var body io.Reader
 	if q.Body != "" {
 		body = strings.NewReader(q.Body)
