@@ -18,13 +18,24 @@
 //
 // # Shape
 //
-// Start builds a Server: a CA and server certificate for every emulated
-// host name (tls.go), the typed Store (model.go, store.go) seeded with the
-// Graph and SharePoint Online service principals, users, sites and the
-// operator app (seed.go), persisted to DataDir (persist.go). Requests are
-// routed by their Host header (router.go) through the middleware
-// (middleware.go): request log, latency, FailNext, throttle, error rate,
-// then the route, with access token validation for Graph and SharePoint.
+// Start builds a Server: an ECDSA CA and server certificate for every
+// emulated host name (tls.go), the typed Store (model.go, store.go)
+// seeded with the Graph and SharePoint Online service principals, users,
+// sites and the operator app (seed.go), persisted to DataDir
+// (persist.go). Requests are routed by their Host header (router.go)
+// through the middleware (middleware.go): request log, latency (every
+// request), then on Graph and SharePoint hosts only FailNext, throttle and
+// error rate, then the route, with access token validation for Graph and
+// SharePoint. The identity platform is identity_*.go (discovery, client
+// authentication, scopes and consent, token grants, authorize and device
+// code), tokens are minted in issue.go and validated in tokens.go, the
+// GitHub Actions OIDC emulation is github.go.
+//
+// Token signing keys are RSA (RS256). Without a DataDir they are made
+// once per process and shared by its servers (RSA generation is slow and
+// tests start many tenants); each server still has its own CA, TLS
+// certificate and tenant id. With a DataDir each tenant makes and keeps
+// its own.
 //
 // # Adding a Graph or SharePoint route
 //
@@ -128,6 +139,9 @@
 //
 // A started server gives a client that reaches every emulated host:
 // s.HTTPClient(). Tokens come from the real token endpoint (client
-// credentials with s.Operator()), or, inside the package, from
-// s.mintAccessToken(accessTokenRequest{...}).
+// credentials with s.Operator(); see operatorToken in faults_test.go), or,
+// inside the package, from s.mintAccessToken(accessTokenRequest{...}).
+// fixtures_test.go registers applications straight in the store
+// (register, addCertificate, addFederated) and has testKey(t, i): RSA keys
+// made once per test process, for test certificates (newLeafWithKey).
 package localtenant

@@ -368,3 +368,34 @@ func TestMSALUsernamePassword(t *testing.T) {
 		t.Errorf("MFA user: err = %v, want AADSTS50076", err)
 	}
 }
+
+// TestMSALSovereignClouds signs in through the usgov and china login hosts
+// and uses the token on that cloud's Graph host.
+func TestMSALSovereignClouds(t *testing.T) {
+	s := start(t, Options{})
+	id, secret := s.Operator()
+	cred, err := confidential.NewCredFromSecret(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cloud := range []struct{ login, graph string }{
+		{"login.microsoftonline.us", "graph.microsoft.us"},
+		{"login.chinacloudapi.cn", "microsoftgraph.chinacloudapi.cn"},
+	} {
+		cc, err := confidential.New("https://"+cloud.login+"/"+s.TenantID(), id, cred, confidential.WithHTTPClient(s.HTTPClient()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := cc.AcquireTokenByCredential(context.Background(), []string{"https://" + cloud.graph + "/.default"})
+		if err != nil {
+			t.Fatalf("%s: %v", cloud.login, err)
+		}
+		status, _, body := getJSON(t, s, "https://"+cloud.graph+"/_test/whoami", res.AccessToken)
+		if status != 200 || body["appId"] != id {
+			t.Errorf("%s token on %s: %d %v", cloud.login, cloud.graph, status, body)
+		}
+		if status, _, _ := getJSON(t, s, "https://graph.microsoft.com/_test/whoami", res.AccessToken); status != 401 {
+			t.Errorf("%s token on the public cloud: %d, want 401", cloud.login, status)
+		}
+	}
+}
