@@ -33,8 +33,9 @@ func TestScript(t *testing.T) {
 		Dir:   filepath.Join("..", "..", "testdata", "script"),
 		Setup: setupScriptEnv,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exits": cmdExits,
-			"graph": cmdGraph,
+			"exits":          cmdExits,
+			"graph":          cmdGraph,
+			"no-secret-leak": cmdNoSecretLeak,
 		},
 	})
 }
