@@ -178,10 +178,10 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
+	var all page
 	s.read(func(st *Store) {
 		apps := list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) })
-		all = items(apps, nil)
+		all = paginate(lq, items(apps, nil))
 	})
 	s.writeList(w, r, "applications", lq, all)
 }

@@ -69,7 +69,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
+	var all page
 	var set string
 	var err error
 	s.read(func(st *Store) {
@@ -79,7 +79,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		set = assignmentSet(r, sp.ID)
-		all = items(st.roleAssignments(false, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) }), nil)
+		all = paginate(lq, items(st.roleAssignments(false, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) }), nil))
 	})
 	if err != nil {
 		s.writeAPIError(w, r, err)

@@ -77,7 +77,7 @@ func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
+	var all page
 	var set string
 	var err error
 	s.read(func(st *Store) {
@@ -88,7 +88,7 @@ func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) {
 		case !mayTouchApp(c, level, a):
 			err = denied()
 		default:
-			all = items(st.federatedCredentials(a, false), nil)
+			all = paginate(lq, items(st.federatedCredentials(a, false), nil))
 			set = federatedContext(a)
 		}
 	})

@@ -162,8 +162,8 @@ func (s *Server) listGrants(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
-	s.read(func(st *Store) { all = items(st.permissionGrants(false), nil) })
+	var all page
+	s.read(func(st *Store) { all = paginate(lq, items(st.permissionGrants(false), nil)) })
 	s.writeList(w, r, "oauth2PermissionGrants", lq, all)
 }
 
@@ -179,7 +179,7 @@ func (s *Server) listClientGrants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	var all []listItem
+	var all page
 	var err error
 	s.read(func(st *Store) {
 		sp, ok := st.spByID(id, false)
@@ -187,7 +187,7 @@ func (s *Server) listClientGrants(w http.ResponseWriter, r *http.Request) {
 			err = notFound(id)
 			return
 		}
-		all = items(list(st, st.grants, false, func(g *OAuth2PermissionGrant) bool { return g.ClientID == sp.ID }), nil)
+		all = paginate(lq, items(list(st, st.grants, false, func(g *OAuth2PermissionGrant) bool { return g.ClientID == sp.ID }), nil))
 	})
 	if err != nil {
 		s.writeAPIError(w, r, err)

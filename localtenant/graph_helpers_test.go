@@ -20,7 +20,7 @@ import (
 const graphV1 = "https://graph.microsoft.com/v1.0"
 
 // token asks the token endpoint; form holds the grant's parameters.
-func token(t *testing.T, s *Server, form url.Values) string {
+func token(t testing.TB, s *Server, form url.Values) string {
 	t.Helper()
 	resp, err := s.HTTPClient().PostForm("https://login.microsoftonline.com/"+s.TenantID()+"/oauth2/v2.0/token", form)
 	if err != nil {
@@ -39,13 +39,13 @@ func token(t *testing.T, s *Server, form url.Values) string {
 }
 
 // secretToken is a client-credentials token with a client secret.
-func secretToken(t *testing.T, s *Server, clientID, secret, scope string) string {
+func secretToken(t testing.TB, s *Server, clientID, secret, scope string) string {
 	t.Helper()
 	return token(t, s, url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "scope": {scope}})
 }
 
 // operator is a Graph client with the operator app's token.
-func operator(t *testing.T, s *Server) *client {
+func operator(t testing.TB, s *Server) *client {
 	t.Helper()
 	id, secret := s.Operator()
 	return &client{t: t, s: s, token: secretToken(t, s, id, secret, "https://graph.microsoft.com/.default")}
@@ -53,7 +53,7 @@ func operator(t *testing.T, s *Server) *client {
 
 // userToken signs the default user in with the password flow through a
 // confidential app.
-func userToken(t *testing.T, s *Server, clientID, secret, scope string) string {
+func userToken(t testing.TB, s *Server, clientID, secret, scope string) string {
 	t.Helper()
 	u := s.DefaultUser()
 	return token(t, s, url.Values{"grant_type": {"password"}, "client_id": {clientID}, "client_secret": {secret},
@@ -62,7 +62,7 @@ func userToken(t *testing.T, s *Server, clientID, secret, scope string) string {
 
 // client sends requests with a bearer token.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	s     *Server
 	token string
 }
@@ -223,7 +223,7 @@ func (c *client) appClient(na newApp) *client {
 
 // certificate makes a certificate with its key, and its base64 DER as
 // keyCredentials take it.
-func certificate(t *testing.T, s *Server, name string) (*x509.Certificate, *rsa.PrivateKey, string) {
+func certificate(t testing.TB, s *Server, name string) (*x509.Certificate, *rsa.PrivateKey, string) {
 	t.Helper()
 	kp, err := newLeaf(s.clock.now(), s.ca, name, nil)
 	if err != nil {

@@ -201,10 +201,10 @@ func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
+	var all page
 	s.read(func(st *Store) {
 		sps := list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) })
-		all = items(sps, func(sp *ServicePrincipal) any { return servicePrincipalView(sp) })
+		all = paginate(lq, items(sps, func(sp *ServicePrincipal) any { return servicePrincipalView(sp) }))
 	})
 	s.writeList(w, r, "servicePrincipals", lq, all)
 }

@@ -88,7 +88,7 @@ func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
+	var all page
 	var set string
 	var err *apiError
 	s.read(func(st *Store) {
@@ -98,7 +98,7 @@ func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *
 			return
 		}
 		set = permissionsSet(site)
-		all = items(st.sitePermissions(site.ID, false), func(p *SitePermission) any { return sitePermissionView(p, false) })
+		all = paginate(lq, items(st.sitePermissions(site.ID, false), func(p *SitePermission) any { return sitePermissionView(p, false) }))
 	})
 	if err != nil {
 		s.writeAPIError(w, r, err)

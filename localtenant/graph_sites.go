@@ -205,12 +205,12 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) {
 	}
 	query := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
 	query = strings.Trim(query, `"`)
-	var all []listItem
+	var all page
 	s.read(func(st *Store) {
 		sites := list(st, st.sites, false, func(site *Site) bool {
 			return canReadSite(st, c, site) && siteMatches(site, query)
 		})
-		all = items(sites, func(site *Site) any { return siteView(site) })
+		all = paginate(lq, items(sites, func(site *Site) any { return siteView(site) }))
 	})
 	s.writeList(w, r, "sites", lq, all)
 }

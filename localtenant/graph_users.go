@@ -45,9 +45,9 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
-	var all []listItem
+	var all page
 	s.read(func(st *Store) {
-		all = items(st.userList(false), func(u *User) any { return userView(u) })
+		all = paginate(lq, items(st.userList(false), func(u *User) any { return userView(u) }))
 	})
 	s.writeList(w, r, "users", lq, all)
 }

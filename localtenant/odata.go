@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -205,67 +206,102 @@ func decodeCursor(v string) (pageCursor, bool) {
 	return pageCursor{Created: time.Unix(0, n).UTC(), ID: parts[2]}, true
 }
 
-// listItem is one object of a list: its wire JSON and where it sorts.
+// listItem is one object of a list: where it sorts, and how to render
+// its wire JSON. Rendering is deferred so a page converts only the
+// objects it looks at; it must run under the store lock (paginate).
 type listItem struct {
-	m       map[string]any
 	created time.Time
 	id      string
+	render  func() map[string]any
 }
 
-// items turns stored objects (already in list order) into list items
-// through view, which renders an object's wire form.
+// items wraps stored objects (already in list order) as list items
+// rendered through view (the object itself when nil).
 func items[T object](objs []T, view func(T) any) []listItem {
 	out := make([]listItem, 0, len(objs))
 	for _, o := range objs {
-		var v any = o
-		if view != nil {
-			v = view(o)
-		}
-		out = append(out, listItem{m: toMap(v), created: o.meta().Created, id: idOf(o)})
+		o := o
+		out = append(out, listItem{created: o.meta().Created, id: idOf(o), render: func() map[string]any {
+			if view != nil {
+				if m, ok := view(o).(map[string]any); ok {
+					return m
+				}
+				return toMap(view(o))
+			}
+			return toMap(o)
+		}})
 	}
 	return out
 }
 
-// writeList answers a list: filter, count, page, select, with
-// @odata.context and an absolute @odata.nextLink (the same query with a
-// $skiptoken) while more remain. set is the context fragment
-// ("applications", "servicePrincipals('id')/appRoleAssignedTo").
-func (s *Server) writeList(w http.ResponseWriter, r *http.Request, set string, lq *listQuery, all []listItem) {
-	var matched []listItem
-	for _, it := range all {
-		if lq.Filter != nil && !lq.Filter.eval(filterEnv{obj: it.m}) {
+// page is one page of a list, rendered.
+type page struct {
+	value []any
+	count int         // matches in all pages, for $count
+	next  *pageCursor // where the next page starts; nil on the last
+}
+
+// paginate filters and pages items for lq. Call it under the store
+// lock: it renders objects. It renders only what it needs: the objects
+// after the $skiptoken cursor up to one past the page (all of them when
+// $count asks for the total).
+func paginate(lq *listQuery, all []listItem) page {
+	start := 0
+	if c := lq.SkipToken; c != nil {
+		start = sort.Search(len(all), func(i int) bool { return c.before(all[i].created, all[i].id) })
+	}
+	var p page
+	var last listItem
+	for i, it := range all {
+		if i < start && !lq.Count {
 			continue
 		}
-		matched = append(matched, it)
-	}
-	start := 0
-	if lq.SkipToken != nil {
-		for start < len(matched) && !lq.SkipToken.before(matched[start].created, matched[start].id) {
-			start++
+		m := it.render()
+		if lq.Filter != nil && !lq.Filter.eval(filterEnv{obj: m}) {
+			continue
 		}
-	}
-	end := min(start+lq.Top, len(matched))
-	value := make([]any, 0, end-start)
-	for _, it := range matched[start:end] {
-		m := it.m
+		p.count++
+		if i < start {
+			continue
+		}
+		if len(p.value) == lq.Top {
+			if p.next == nil {
+				p.next = &pageCursor{Created: last.created, ID: last.id}
+			}
+			if !lq.Count {
+				break
+			}
+			continue
+		}
 		if len(lq.Select) > 0 {
 			m = project(m, lq.Select)
 		}
-		value = append(value, m)
+		p.value = append(p.value, m)
+		last = it
 	}
+	return p
+}
+
+// writeList answers a list page with @odata.context and an absolute
+// @odata.nextLink (the same query with a $skiptoken) while more remain.
+// set is the context fragment ("applications",
+// "servicePrincipals('id')/appRoleAssignedTo").
+func (s *Server) writeList(w http.ResponseWriter, r *http.Request, set string, lq *listQuery, p page) {
 	fragment := set
 	if len(lq.Select) > 0 {
 		fragment += "(" + strings.Join(lq.Select, ",") + ")"
 	}
 	body := map[string]any{"@odata.context": contextURL(r, fragment)}
 	if lq.Count {
-		body["@odata.count"] = len(matched)
+		body["@odata.count"] = p.count
 	}
-	if end < len(matched) {
-		last := matched[end-1]
-		body["@odata.nextLink"] = nextLink(r, pageCursor{Created: last.created, ID: last.id})
+	if p.next != nil {
+		body["@odata.nextLink"] = nextLink(r, *p.next)
 	}
-	body["value"] = value
+	if p.value == nil {
+		p.value = []any{}
+	}
+	body["value"] = p.value
 	writeJSON(w, http.StatusOK, body)
 }
 
