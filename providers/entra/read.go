@@ -108,22 +108,26 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 	needFederated = append(needFederated, r.needFederated...)
 
 	// Round 2: service principals of applications that have none tagged,
-	// federated credentials the lists did not expand, resources the
-	// applications ask permissions of.
-	var round2 []lookup
-	round2 = append(round2, r.missingSPLookups()...)
-	round2 = append(round2, r.federatedLookups(needFederated)...)
-	round2 = append(round2, r.resourceLookups(r.requiredResources())...)
-	if err := p.batchGet(ctx, round2); err != nil {
-		return nil, err
-	}
-
-	// Round 3: grants and role assignments of the service principals.
-	if len(r.sps) <= p.perPrincipalLimit {
-		err = p.readPerPrincipal(ctx, r)
-	} else {
-		err = p.readPerResource(ctx, r)
-	}
+	// resources the applications ask permissions of; then round 3: grants
+	// and role assignments of the service principals. Federated
+	// credentials the list did not expand are read alongside (they touch
+	// nothing the other rounds read).
+	federated := r.federatedLookups(needFederated)
+	err = parallel(
+		func() error { return p.batchGet(ctx, federated) },
+		func() error {
+			var round2 []lookup
+			round2 = append(round2, r.missingSPLookups()...)
+			round2 = append(round2, r.resourceLookups(r.requiredResources())...)
+			if err := p.batchGet(ctx, round2); err != nil {
+				return err
+			}
+			if len(r.sps) <= p.perPrincipalLimit {
+				return p.readPerPrincipal(ctx, r)
+			}
+			return p.readPerResource(ctx, r)
+		},
+	)
 	if err != nil {
 		return nil, err
 	}
