@@ -10,6 +10,27 @@ import (
 	"strings"
 )
 
+// The Graph v1.0 routes (graph_*.go), OData query options (odata*.go),
+// $batch (batch.go) and SharePoint REST (sharepoint_*.go).
+//
+// Conventions of these files:
+//   - A handler checks the caller's permission first (403 with Graph's
+//     code and message even for objects that do not exist), then reads
+//     or writes the store. Reads use the replica view (replication delay
+//     hides new objects and new references); writes look up the object
+//     they change on the primary.
+//   - Wire JSON is rendered under the store lock (toMap) and written
+//     after it is released.
+//   - Bodies are checked member by member: unknown members get Graph's
+//     "does not exist as a declared property" 400, read-only ones a 400
+//     saying so, and real Graph members the local tenant does not model a
+//     400 that starts with "localtenant:", so a client relying on them
+//     finds out here rather than in production. Query options it does
+//     not evaluate ($orderby, $expand, $search) are refused the same way.
+//   - Deliberate fidelity: site permission lists leave roles out (GET by
+//     id has them), as reported of the real service; $batch answers in
+//     reverse order of execution, since Graph promises no order.
+
 // apiError is a Graph failure a handler decided on: the HTTP status, the
 // OData error code and the message. Handlers build one and hand it to
 // writeAPIError, so validation code can return it as a plain error.

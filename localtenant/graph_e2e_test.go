@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -173,4 +174,32 @@ func browse(s *Server, authURL, redirect string) (string, error) {
 		return "", fmt.Errorf("state %q, want xyz", params.Get("state"))
 	}
 	return params.Get("code"), nil
+}
+
+// TestGraphSovereignCloudHost: the usgov Graph host answers the same
+// routes for tokens issued for it, and refuses public-cloud Graph tokens.
+func TestGraphSovereignCloudHost(t *testing.T) {
+	s := start(t, Options{})
+	id, secret := s.Operator()
+	resp, err := s.HTTPClient().PostForm("https://login.microsoftonline.us/"+s.TenantID()+"/oauth2/v2.0/token", url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "scope": {"https://graph.microsoft.us/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || body.AccessToken == "" {
+		t.Fatalf("usgov token: HTTP %d %v", resp.StatusCode, err)
+	}
+	gov := &client{t: t, s: s, token: body.AccessToken}
+	r := gov.must(http.StatusOK, "GET", "https://graph.microsoft.us/v1.0/sites/root", nil)
+	if want := "https://graph.microsoft.us/v1.0/$metadata#sites/$entity"; r.str("@odata.context") != want {
+		t.Errorf("@odata.context = %q, want %q", r.str("@odata.context"), want)
+	}
+	if r := operator(t, s).do("GET", "https://graph.microsoft.us/v1.0/sites/root", nil); r.status != http.StatusUnauthorized || r.code() != CodeInvalidToken {
+		t.Errorf("public Graph token on graph.microsoft.us: %d %s", r.status, r.code())
+	}
 }
