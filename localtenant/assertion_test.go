@@ -149,3 +149,25 @@ func TestFederatedExternalIssuer(t *testing.T) {
 		t.Errorf("subject case (-want +got):\n%s", diff)
 	}
 }
+
+// TestAssertionAfterAdvanceClock: a client's assertion signed with the
+// wall clock still works after the tenant's clock moved on.
+func TestAssertionAfterAdvanceClock(t *testing.T) {
+	s := start(t, Options{})
+	app := register(t, s, testApp{name: "cert"})
+	cert, key := addCertificate(t, s, app.app)
+	s.AdvanceClock(3 * time.Hour)
+	kp := &keyPair{cert: cert, der: cert.Raw, key: key}
+	now := time.Now()
+	a := signAssertion(t, kp, jose.RS256, "x5t", base64.RawURLEncoding.EncodeToString(thumbprintSHA1(cert.Raw)), map[string]any{
+		"aud": "https://login.microsoftonline.com/" + s.TenantID() + "/oauth2/v2.0/token", "iss": app.appID(), "sub": app.appID(),
+		"nbf": now.Unix(), "exp": now.Add(10 * time.Minute).Unix(),
+	})
+	status, body := tokenCall(t, s, "/"+s.TenantID()+"/oauth2/v2.0/token", url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {app.appID()}, "scope": {"https://graph.microsoft.com/.default"},
+		"client_assertion_type": {assertionTypeJWTBearer}, "client_assertion": {a},
+	})
+	if status != 200 {
+		t.Errorf("status %d: %v", status, body)
+	}
+}
