@@ -48,6 +48,9 @@ func httpClientFor(t *testing.T, getenv func(string) string) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Runs before the tenant's Close (cleanups run last first), which then
+	// need not wait for our idle connections.
+	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
 

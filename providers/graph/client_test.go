@@ -220,3 +220,29 @@ func TestHTTPClientIsTheAuthenticatedChain(t *testing.T) {
 		t.Errorf("raw request seen as %+v", got)
 	}
 }
+
+type idleRecorder struct {
+	http.RoundTripper
+	closed int
+}
+
+func (r *idleRecorder) CloseIdleConnections() { r.closed++ }
+
+func TestCloseIdleConnectionsReachesTheBase(t *testing.T) {
+	for _, withLog := range []bool{false, true} {
+		base := &idleRecorder{RoundTripper: http.DefaultTransport}
+		o := Options{Tokens: scopeTokens(), HTTPClient: &http.Client{Transport: base}}
+		if withLog {
+			o.Log = &bytes.Buffer{}
+		}
+		c, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.CloseIdleConnections()
+		c.HTTPClient().CloseIdleConnections()
+		if base.closed != 2 {
+			t.Errorf("log %v: base transport closed idle connections %d times; want 2", withLog, base.closed)
+		}
+	}
+}
