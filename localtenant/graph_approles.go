@@ -1,7 +1,6 @@
 package localtenant
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -156,8 +155,7 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in assignmentInput
-	b, _ := json.Marshal(body)
-	if err := decodeMember(b, &in, "appRoleAssignment", "AppRoleAssignment"); err != nil {
+	if err := decodeObject(body, &in, "AppRoleAssignment"); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}

@@ -110,6 +110,28 @@ func decodeMember(raw json.RawMessage, v any, prop, typ string) *apiError {
 	return nil
 }
 
+// decodeObject decodes a whole body (already checked with
+// checkProperties) into v, leaving out @odata annotations.
+func decodeObject(body map[string]json.RawMessage, v any, typ string) *apiError {
+	clean := make(map[string]json.RawMessage, len(body))
+	for k, raw := range body {
+		if !strings.HasPrefix(k, "@") {
+			clean[k] = raw
+		}
+	}
+	b, _ := json.Marshal(clean)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return badRequest("Invalid value specified for property '%s' of resource '%s'.", te.Field, typ)
+		}
+		return badRequest("Invalid value specified for resource '%s'.", typ)
+	}
+	return nil
+}
+
 // isNull reports whether a raw JSON value is null.
 func isNull(raw json.RawMessage) bool {
 	return bytes.Equal(bytes.TrimSpace(raw), []byte("null"))

@@ -148,7 +148,7 @@ func TestFederatedCredentials(t *testing.T) {
 	id := op.must(http.StatusCreated, "POST", "/applications", map[string]any{"displayName": "fic"}).str("id")
 	base := "/applications/" + id + "/federatedIdentityCredentials"
 	fic := func(name, subject string) map[string]any {
-		return map[string]any{"name": name, "issuer": "https://token.actions.githubusercontent.com",
+		return map[string]any{"@odata.type": "#microsoft.graph.federatedIdentityCredential", "name": name, "issuer": "https://token.actions.githubusercontent.com",
 			"subject": subject, "audiences": []string{"api://AzureADTokenExchange"}, "description": "GitHub"}
 	}
 

@@ -157,8 +157,7 @@ func decodeFederated(body map[string]json.RawMessage) (federatedInput, *apiError
 	if err := checkProperties(body, []string{"name", "issuer", "subject", "audiences", "description"}, []string{"id"}, []string{"claimsMatchingExpression"}, "federatedIdentityCredential"); err != nil {
 		return in, err
 	}
-	b, _ := json.Marshal(body)
-	if err := decodeMember(b, &in, "federatedIdentityCredential", "FederatedIdentityCredential"); err != nil {
+	if err := decodeObject(body, &in, "FederatedIdentityCredential"); err != nil {
 		return in, err
 	}
 	return in, nil

@@ -3,7 +3,6 @@ package localtenant
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -69,8 +68,7 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in grantInput
-	b, _ := json.Marshal(body)
-	if err := decodeMember(b, &in, "oAuth2PermissionGrant", "OAuth2PermissionGrant"); err != nil {
+	if err := decodeObject(body, &in, "OAuth2PermissionGrant"); err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}

@@ -212,7 +212,8 @@ func TestPermissionGrants(t *testing.T) {
 	}
 	user := s.DefaultUser()
 	op.must(http.StatusCreated, "POST", "/oauth2PermissionGrants", map[string]any{
-		"clientId": na.spID, "consentType": "Principal", "principalId": user.ID, "resourceId": graphSP, "scope": "User.Read"})
+		"@odata.type": "#microsoft.graph.oAuth2PermissionGrant", // annotations are accepted
+		"clientId":    na.spID, "consentType": "Principal", "principalId": user.ID, "resourceId": graphSP, "scope": "User.Read"})
 
 	lists := []struct {
 		filter string

@@ -136,6 +136,7 @@ type sitePermissionInput struct {
 	Roles                 []string      `json:"roles"`
 	GrantedToIdentities   []IdentitySet `json:"grantedToIdentities"`
 	GrantedToIdentitiesV2 []IdentitySet `json:"grantedToIdentitiesV2"`
+	ID                    *string       `json:"id"` // ignored: ids are the service's
 }
 
 func decodeSitePermission(r *http.Request) (sitePermissionInput, map[string]json.RawMessage, *apiError) {
@@ -149,9 +150,8 @@ func decodeSitePermission(r *http.Request) (sitePermissionInput, map[string]json
 			return in, nil, &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request: property '" + name + "' is not supported on a site permission."}
 		}
 	}
-	b, _ := json.Marshal(body)
-	if err := json.Unmarshal(b, &in); err != nil {
-		return in, nil, &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request"}
+	if err := decodeObject(body, &in, "permission"); err != nil {
+		return in, nil, &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request: " + err.message}
 	}
 	return in, body, nil
 }
