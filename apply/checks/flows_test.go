@@ -90,11 +90,17 @@ check "reads_hr" {
     url    = "https://graph.microsoft.com/v1.0/users"
     status = 403
   }
+  request "batch" {
+    method  = "post"
+    url     = "https://graph.microsoft.com/v1.0/$batch"
+    headers = { "Content-Type" = "application/json" }
+    body    = jsonencode({ requests = [{ id = "1", method = "GET", url = "/sites/root" }] })
+  }
 }
 `)
 	res := tn.apply(t, cfg)
 	want := outcome{OK: true, Roles: []string{"Sites.Read.All"}, IDType: "app", Audience: graphAud, ACR: "1",
-		Requests: []reqOutcome{{"hr", 200, true}, {"users_refused", 403, true}}}
+		Requests: []reqOutcome{{"hr", 200, true}, {"users_refused", 403, true}, {"batch", 200, true}}}
 
 	t.Run("secret made by this apply", func(t *testing.T) {
 		r := runOne(t, tn.env(cfg, res), "reads_hr")
@@ -143,6 +149,10 @@ check "reader_rest" {
   application = application.site_reader
   flow        = "certificate"
   request "web" { url = "https://contoso.sharepoint.com/sites/hr/_api/web" }
+  request "web_verbose" {
+    url     = "https://contoso.sharepoint.com/sites/hr/_api/web"
+    headers = { Accept = "application/json;odata=verbose" }
+  }
 }
 `)
 	res := tn.apply(t, cfg)
@@ -150,7 +160,7 @@ check "reader_rest" {
 	wantOutcome(t, outcome{OK: true, Roles: []string{"Sites.Selected"}, IDType: "app", Audience: graphAud, ACR: "2",
 		Requests: []reqOutcome{{"hr_site", 200, true}, {"finance_denied", 403, true}}}, runOne(t, env, "reader_can_read_hr"))
 	wantOutcome(t, outcome{OK: true, Roles: []string{"Sites.Selected"}, IDType: "app", Audience: spAud, ACR: "2",
-		Requests: []reqOutcome{{"web", 200, true}}}, runOne(t, env, "reader_rest"))
+		Requests: []reqOutcome{{"web", 200, true}, {"web_verbose", 200, true}}}, runOne(t, env, "reader_rest"))
 }
 
 const federatedConfig = `
