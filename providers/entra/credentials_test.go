@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,6 +10,7 @@ import (
 	"encoding/base64"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,4 +223,28 @@ func federatedOf(t testing.TB, tn *tenant, appObjectID string) []FederatedIdenti
 		t.Fatal(err)
 	}
 	return pg.Value
+}
+
+// TestSecretNeverLogged adds a secret with the Graph debug log on: the
+// secret text reaches the caller and nowhere else.
+func TestSecretNeverLogged(t *testing.T) {
+	var log bytes.Buffer
+	tn := startTenant(t, tenantOptions{log: &log, provider: Options{ReplicationTimeout: 2 * time.Second}})
+	ctx := ctxFor(t)
+	app := newManagedApp(t, tn, "logs", "web")
+	cred, err := tn.p.AddPassword(ctx, app.ID, "web", time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.p.AddPassword(ctx, "00000000-0000-0000-0000-000000000000", "web", time.Time{}); err == nil {
+		t.Error("adding a secret to a missing application succeeded")
+	} else if strings.Contains(err.Error(), cred.SecretText) {
+		t.Error("an error shows the secret text")
+	}
+	if !strings.Contains(log.String(), "addPassword") {
+		t.Fatalf("the debug log did not record the request:\n%s", log.String())
+	}
+	if strings.Contains(log.String(), cred.SecretText) {
+		t.Error("the debug log holds the secret text")
+	}
 }

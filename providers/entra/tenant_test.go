@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ type tenant struct {
 type tenantOptions struct {
 	faults   localtenant.Faults
 	provider Options
+	log      io.Writer // the Graph client's debug log
 }
 
 // The fault-free tests share one tenant (starting one costs a second of
@@ -57,7 +59,7 @@ func sharedTenant(t testing.TB) *tenant {
 			return
 		}
 		shared.stop = func() { s.Close() }
-		shared.tn, shared.err = connect(s, Options{})
+		shared.tn, shared.err = connect(s, Options{}, nil)
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)
@@ -73,7 +75,7 @@ func startTenant(t testing.TB, o tenantOptions) *tenant {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	tn, err := connect(s, o.provider)
+	tn, err := connect(s, o.provider, o.log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func startTenant(t testing.TB, o tenantOptions) *tenant {
 }
 
 // connect signs in to s as its operator.
-func connect(s *localtenant.Server, o Options) (*tenant, error) {
+func connect(s *localtenant.Server, o Options, log io.Writer) (*tenant, error) {
 	ctx := context.Background()
 	env := map[string]string{}
 	for _, kv := range s.Env() {
@@ -96,7 +98,7 @@ func connect(s *localtenant.Server, o Options) (*tenant, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := graph.New(graph.Options{Tokens: tokens, HTTPClient: hc})
+	c, err := graph.New(graph.Options{Tokens: tokens, HTTPClient: hc, Log: log})
 	if err != nil {
 		return nil, err
 	}
