@@ -13,11 +13,14 @@ import (
 // checkAfterApply runs the configuration's login checks as the last step
 // of an apply: it signs in as each app with the app's own credentials
 // (the secrets this apply made, or the write_to and key files) and sends
-// the declared requests.
+// the declared requests. Outcomes that replication delay explains are
+// retried for up to retry, but only when this apply changed something.
 func (m *Meta) checkAfterApply(ctx context.Context, cfg *config.Config, s *session, r *apply.Result, retry time.Duration) int {
 	apps := engine.AppIDs(cfg, s.snapshot)
 	var secrets map[string][]apply.NewSecret
-	if r != nil {
+	if r == nil {
+		retry = 0 // nothing changed: nothing can be waiting to replicate
+	} else {
 		for addr, ids := range r.Apps {
 			apps[addr] = ids.AppID
 		}

@@ -36,6 +36,8 @@ func TestScript(t *testing.T) {
 			"exits":          cmdExits,
 			"graph":          cmdGraph,
 			"no-secret-leak": cmdNoSecretLeak,
+			"free-port":      cmdFreePort,
+			"github-oidc":    cmdGitHubOIDC,
 		},
 	})
 }
