@@ -74,8 +74,8 @@ type wireBatchResponse struct {
 // Batch sends reqs through POST /$batch in groups of at most 20 (several
 // groups in flight at once) and returns the responses in the order of
 // reqs, matched by id whatever order Graph answers in. Items answered 429,
-// 503 or 504 are sent again (after the longest Retry-After among them, or a
-// backoff), as are items with replication errors when they ask for it, and
+// 500, 502 or 503 (and 504 unless they are POSTs) are sent again (after the
+// longest Retry-After among them, or a backoff), as are items with replication errors when they ask for it, and
 // the items that failed only because one of those did (424). The error is
 // for the batch as a whole; each item's failure is in its BatchResponse.Err.
 func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResponse, error) {
@@ -210,7 +210,7 @@ func (c *Client) runGroup(ctx context.Context, items []BatchRequest, index map[s
 		for _, i := range pending {
 			r := results[i]
 			switch {
-			case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable || r.Status == http.StatusGatewayTimeout:
+			case retryableItemStatus(items[i].Method, r.Status):
 				if retries >= c.cfg.maxRetries {
 					continue
 				}
@@ -271,6 +271,19 @@ func (c *Client) runGroup(ctx context.Context, items []BatchRequest, index map[s
 		}
 		pending = next
 	}
+}
+
+// retryableItemStatus reports whether an item answered with status may be
+// sent again: the same rule as for a request of its own (429, 500, 502 and
+// 503 for any method; 504 only where repeating the request is harmless).
+func retryableItemStatus(method string, status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable:
+		return true
+	case http.StatusGatewayTimeout:
+		return isIdempotentMethod(method)
+	}
+	return false
 }
 
 // sendGroup sends one $batch of the items at idx and stores their answers.
