@@ -27,7 +27,10 @@ type deviceCodeSource struct {
 }
 
 func newDeviceCodeSource(app App, prompt io.Writer, cacheDir string) (*deviceCodeSource, error) {
-	fc, err := newFileCache(cacheDir)
+	if prompt == nil {
+		prompt = io.Discard
+	}
+	fc, err := newFileCache(cacheDir, prompt)
 	if err != nil {
 		return nil, err
 	}
@@ -41,9 +44,6 @@ func newDeviceCodeSource(app App, prompt io.Writer, cacheDir string) (*deviceCod
 	c, err := public.New(app.ClientID, opts...)
 	if err != nil {
 		return nil, err
-	}
-	if prompt == nil {
-		prompt = io.Discard
 	}
 	return &deviceCodeSource{app: app, client: c, prompt: prompt, memo: map[string]Token{}, expiry: 5 * time.Minute}, nil
 }

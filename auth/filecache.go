@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,12 +18,16 @@ import (
 // atomic (temporary file + rename).
 type fileCache struct {
 	path string
-	mu   sync.Mutex
+	// warn receives one line when the cache cannot be written; sign-in
+	// goes on without persistence rather than failing.
+	warn   io.Writer
+	mu     sync.Mutex
+	warned bool
 }
 
 var _ cache.ExportReplace = (*fileCache)(nil)
 
-func newFileCache(dir string) (*fileCache, error) {
+func newFileCache(dir string, warn io.Writer) (*fileCache, error) {
 	if dir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
@@ -30,7 +35,10 @@ func newFileCache(dir string) (*fileCache, error) {
 		}
 		dir = filepath.Join(base, "entraform")
 	}
-	return &fileCache{path: filepath.Join(dir, "msal-token-cache.json")}, nil
+	if warn == nil {
+		warn = io.Discard
+	}
+	return &fileCache{path: filepath.Join(dir, "msal-token-cache.json"), warn: warn}, nil
 }
 
 // Replace loads the file into MSAL's cache; a missing file is an empty cache.
@@ -51,14 +59,23 @@ func (f *fileCache) Replace(_ context.Context, c cache.Unmarshaler, _ cache.Repl
 	return nil
 }
 
-// Export writes MSAL's cache to the file.
+// Export writes MSAL's cache to the file. A failure is reported once on
+// the warning writer and otherwise ignored: the sign-in itself succeeded.
 func (f *fileCache) Export(_ context.Context, c cache.Marshaler, _ cache.ExportHints) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.export(c); err != nil && !f.warned {
+		f.warned = true
+		fmt.Fprintf(f.warn, "Warning: the sign-in will not be remembered: %v\n", err)
+	}
+	return nil
+}
+
+func (f *fileCache) export(c cache.Marshaler) error {
 	data, err := c.Marshal()
 	if err != nil {
 		return fmt.Errorf("encoding token cache: %w", err)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	dir := filepath.Dir(f.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating token cache directory: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
@@ -16,7 +17,7 @@ func (b *blob) Unmarshal(d []byte) error { b.data = append([]byte(nil), d...); r
 
 func TestFileCacheRoundTripAndMode(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "entraform")
-	fc, err := newFileCache(dir)
+	fc, err := newFileCache(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,5 +50,25 @@ func TestFileCacheRoundTripAndMode(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("cache dir holds %d files; want 1 (no temporary left)", len(entries))
+	}
+}
+
+func TestFileCacheWriteFailureOnlyWarns(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var warn strings.Builder
+	fc, err := newFileCache(filepath.Join(blocker, "entraform"), &warn) // a directory under a file
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := fc.Export(context.Background(), &blob{data: []byte("{}")}, cache.ExportHints{}); err != nil {
+			t.Fatalf("Export = %v; want nil (persistence is best effort)", err)
+		}
+	}
+	if got := strings.Count(warn.String(), "Warning: the sign-in will not be remembered"); got != 1 {
+		t.Errorf("warnings:\n%s\nwant exactly one", warn.String())
 	}
 }
