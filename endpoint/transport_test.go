@@ -261,3 +261,35 @@ func TestTransportWithoutEndpointKeepsDefaultDialer(t *testing.T) {
 		t.Errorf("no proxy function without ENTRAFORM_ENDPOINT")
 	}
 }
+
+func TestTransportProxyFromGetenv(t *testing.T) {
+	tr, err := Transport(envOf(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "login.microsoftonline.com"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ url, want string }{
+		{"https://graph.microsoft.com/v1.0/me", "http://proxy.corp:3128"},
+		{"https://login.microsoftonline.com/common", ""},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(http.MethodGet, tt.url, nil)
+		u, err := tr.Proxy(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if u != nil {
+			got = u.String()
+		}
+		if got != tt.want {
+			t.Errorf("proxy for %s = %q; want %q", tt.url, got, tt.want)
+		}
+	}
+	tr, err = Transport(envOf(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", EnvEndpoint: "https://127.0.0.1:8443"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Proxy != nil {
+		t.Error("a proxy is used while ENTRAFORM_ENDPOINT redirects")
+	}
+}
