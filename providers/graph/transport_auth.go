@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/entraform/entraform/auth"
 	"github.com/entraform/entraform/endpoint"
@@ -39,7 +40,14 @@ type TokenError struct {
 	Err   error
 }
 
-func (e *TokenError) Error() string { return fmt.Sprintf("getting a token for %s: %v", e.Scope, e.Err) }
+// Error is the token source's error, which names the scope already when it
+// comes from package auth.
+func (e *TokenError) Error() string {
+	if strings.Contains(e.Err.Error(), e.Scope) {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("getting a token for %s: %v", e.Scope, e.Err)
+}
 func (e *TokenError) Unwrap() error { return e.Err }
 
 // closeBody honours the RoundTripper contract of closing the body on error.
