@@ -26,11 +26,27 @@ func graphApplicationRoutes(s *Server) []Route {
 	}
 }
 
-// applicationFilter is what $filter may use on applications.
+// applicationFilter is what $filter may use on applications, and what
+// $expand may inline.
 var applicationFilter = filterSchema{Type: "Application", Props: []string{
 	"id", "appId", "displayName", "uniqueName", "tags", "identifierUris", "signInAudience",
 	"createdDateTime", "web", "publicClient", "spa", "passwordCredentials", "keyCredentials", "notes", "description",
-}}
+}, Expand: []string{"federatedIdentityCredentials"}}
+
+// applicationView renders an application, with its federated
+// credentials inlined when $expand asked for them (as this replica sees
+// them). Call it under the store lock.
+func applicationView(st *Store, a *Application, expand []string) map[string]any {
+	m := toMap(a)
+	if len(expand) > 0 {
+		fics := []any{}
+		for _, f := range st.federatedCredentials(a, false) {
+			fics = append(fics, toMap(f))
+		}
+		m["federatedIdentityCredentials"] = fics
+	}
+	return m
+}
 
 // Application members a client may write, may not write, and those Graph
 // has but the local tenant does not model.
@@ -181,7 +197,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 	var all page
 	s.read(func(st *Store) {
 		apps := list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) })
-		all = paginate(lq, items(apps, nil))
+		all = paginate(lq, items(apps, func(a *Application) any { return applicationView(st, a, lq.Expand) }))
 	})
 	s.writeList(w, r, "applications", lq, all)
 }
@@ -225,6 +241,11 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
 		s.writeAPIError(w, r, aerr)
 		return
 	}
+	_, expand, aerr := parseSelectOnly(r, applicationFilter.Expand...)
+	if aerr != nil {
+		s.writeAPIError(w, r, aerr)
+		return
+	}
 	var out map[string]any
 	var err error
 	s.read(func(st *Store) {
@@ -235,14 +256,14 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
 		case !mayTouchApp(c, level, a):
 			err = denied()
 		default:
-			out = toMap(a)
+			out = applicationView(st, a, expand)
 		}
 	})
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
 	}
-	s.writeEntity(w, r, http.StatusOK, "applications", out)
+	s.writeExpandedEntity(w, r, http.StatusOK, "applications", out, applicationFilter.Expand)
 }
 
 // patchApplication updates an application (204). By uniqueName it is the

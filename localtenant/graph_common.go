@@ -200,9 +200,17 @@ func toMap(v any) map[string]any {
 
 // writeEntity answers with one entity (a stored object, or its toMap
 // form taken under the store lock), with @odata.context and $select
-// applied.
+// applied. A $expand is refused: handlers that expand use
+// writeExpandedEntity.
 func (s *Server) writeEntity(w http.ResponseWriter, r *http.Request, status int, set string, v any) {
-	q, err := parseSelectOnly(r)
+	s.writeExpandedEntity(w, r, status, set, v, nil)
+}
+
+// writeExpandedEntity is writeEntity for an entity whose navigation
+// properties in expandable may be inlined (the handler rendered them
+// into v when asked).
+func (s *Server) writeExpandedEntity(w http.ResponseWriter, r *http.Request, status int, set string, v any, expandable []string) {
+	sel, expand, err := parseSelectOnly(r, expandable...)
 	if err != nil {
 		s.writeAPIError(w, r, err)
 		return
@@ -212,9 +220,9 @@ func (s *Server) writeEntity(w http.ResponseWriter, r *http.Request, status int,
 		m = toMap(v)
 	}
 	fragment := set + "/$entity"
-	if len(q) > 0 {
-		m = project(m, q)
-		fragment = set + "(" + strings.Join(q, ",") + ")/$entity"
+	if len(sel) > 0 {
+		m = keepExpanded(project(m, sel), m, expand)
+		fragment = set + "(" + strings.Join(sel, ",") + ")/$entity"
 	}
 	m["@odata.context"] = contextURL(r, fragment)
 	writeJSON(w, status, m)

@@ -208,6 +208,22 @@ func TestFederatedCredentials(t *testing.T) {
 	if diff := cmp.Diff(errorOf{400, CodeBadRequest}, errOf(op.do("POST", base, fic("c21", "s21")))); diff != "" {
 		t.Errorf("credential 21 (-want +got):\n%s", diff)
 	}
+	// $expand inlines them on lists (with $select) and on one application.
+	list := op.must(http.StatusOK, "GET", "/applications?$select=displayName&$expand=federatedIdentityCredentials&$filter="+url.QueryEscape("displayName eq 'fic'"), nil)
+	if v := list.values(); len(v) != 1 || len(v[0]["federatedIdentityCredentials"].([]any)) != maxFederatedCredentials {
+		t.Errorf("$expand on the list: %v", v)
+	}
+	one := op.must(http.StatusOK, "GET", "/applications/"+id+"?$expand=federatedIdentityCredentials", nil)
+	if n := len(one.body["federatedIdentityCredentials"].([]any)); n != maxFederatedCredentials {
+		t.Errorf("$expand on the entity: %d credentials", n)
+	}
+	if _, ok := op.must(http.StatusOK, "GET", "/applications/"+id, nil).body["federatedIdentityCredentials"]; ok {
+		t.Errorf("federatedIdentityCredentials inlined without $expand")
+	}
+	if diff := cmp.Diff(errorOf{400, CodeUnsupportedQuery}, errOf(op.do("GET", "/applications?$expand=owners", nil))); diff != "" {
+		t.Errorf("$expand=owners (-want +got):\n%s", diff)
+	}
+
 	op.must(http.StatusNoContent, "DELETE", base+"/github_main", nil)
 	if diff := cmp.Diff(errorOf{404, CodeNotFound}, errOf(op.do("GET", base+"/"+ficID, nil))); diff != "" {
 		t.Errorf("GET after DELETE (-want +got):\n%s", diff)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ const (
 // listQuery is the parsed query of a list request.
 type listQuery struct {
 	Select    []string
+	Expand    []string // navigation properties to inline
 	Filter    filterExpr
 	Top       int
 	SkipToken *pageCursor
@@ -47,7 +49,7 @@ func eventual(r *http.Request) bool {
 
 // notEmulatedOptions are OData options Graph has that the local tenant
 // does not evaluate; asking for them is refused loudly.
-var notEmulatedOptions = []string{"orderby", "expand", "search", "skip", "format", "levels"}
+var notEmulatedOptions = []string{"orderby", "search", "skip", "format", "levels"}
 
 // checkNotEmulated refuses the options of notEmulatedOptions. Only
 // "$search" counts: a plain "search" is the site search parameter.
@@ -75,6 +77,9 @@ func parseListQuery(r *http.Request, schema filterSchema) (*listQuery, *apiError
 		return nil, err
 	}
 	lq.Select = sel
+	if lq.Expand, err = parseExpand(q, schema.Expand); err != nil {
+		return nil, err
+	}
 	if v, ok := queryValue(q, "top"); ok {
 		n, perr := strconv.Atoi(strings.TrimSpace(v))
 		if perr != nil || n < 1 || n > maxPageSize {
@@ -134,18 +139,50 @@ func parseSelect(q url.Values) ([]string, *apiError) {
 	return out, nil
 }
 
-// parseSelectOnly is parseSelect for GETs of one entity (which take no
-// paging or filter).
-func parseSelectOnly(r *http.Request) ([]string, error) {
+// parseSelectOnly reads the options of a GET of one entity: $select,
+// and $expand of the navigation properties in expandable.
+func parseSelectOnly(r *http.Request, expandable ...string) (sel, expand []string, err *apiError) {
 	q := r.URL.Query()
 	if err := checkNotEmulated(q); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	sel, err := parseSelect(q)
-	if err != nil {
-		return nil, err
+	if sel, err = parseSelect(q); err != nil {
+		return nil, nil, err
 	}
-	return sel, nil
+	if expand, err = parseExpand(q, expandable); err != nil {
+		return nil, nil, err
+	}
+	return sel, expand, nil
+}
+
+// parseExpand reads $expand: navigation property names out of allowed
+// (returned as allowed spells them). Nested options and other
+// properties are refused as not emulated.
+func parseExpand(q url.Values, allowed []string) ([]string, *apiError) {
+	v, ok := queryValue(q, "expand")
+	if !ok {
+		return nil, nil
+	}
+	var out []string
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		i := slices.IndexFunc(allowed, func(a string) bool { return strings.EqualFold(a, name) })
+		if i < 0 {
+			return nil, unsupportedQuery("localtenant: $expand=%s is not emulated by the local tenant.", name)
+		}
+		out = append(out, allowed[i])
+	}
+	return out, nil
+}
+
+// keepExpanded copies the expanded members of full into projected.
+func keepExpanded(projected, full map[string]any, expand []string) map[string]any {
+	for _, e := range expand {
+		if v, ok := full[e]; ok {
+			projected[e] = v
+		}
+	}
+	return projected
 }
 
 // project keeps the selected members of m (names matched ignoring case,
@@ -274,7 +311,7 @@ func paginate(lq *listQuery, all []listItem) page {
 			continue
 		}
 		if len(lq.Select) > 0 {
-			m = project(m, lq.Select)
+			m = keepExpanded(project(m, lq.Select), m, lq.Expand)
 		}
 		p.value = append(p.value, m)
 		last = it

@@ -15,10 +15,11 @@ import (
 // object's wire JSON (toMap), so every resource shares it; each list
 // names the properties it allows (filterSchema).
 
-// filterSchema is what a list may filter on.
+// filterSchema is what a list may filter on (and expand).
 type filterSchema struct {
-	Type  string   // "Application": named in errors as Graph names it
-	Props []string // top-level properties that may be filtered on
+	Type   string   // "Application": named in errors as Graph names it
+	Props  []string // top-level properties that may be filtered on
+	Expand []string // navigation properties $expand may name
 }
 
 // filterExpr is a parsed $filter.
