@@ -198,8 +198,10 @@ func (b *builder) applicationBody(app *config.Application, actual *entra.Applica
 		UniqueName:     app.UniqueName,
 		SignInAudience: app.SignInAudience,
 	}
-	if actual != nil && app.Adopt != "" && actual.UniqueName != "" {
-		// An adopted application keeps its own (immutable) unique name.
+	if actual != nil && app.Adopt != "" {
+		// An adopted application keeps its own unique name, none included:
+		// unique names are write-once, so giving a hand-made application
+		// (which usually has none) ours would plan its replacement.
 		body.UniqueName = actual.UniqueName
 	}
 	notes := app.Notes

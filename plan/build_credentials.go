@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/entraform/entraform/config"
@@ -39,6 +40,13 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 		} else {
 			used[cur.KeyID] = true
 			reason := b.secretReplaceReason(s, cur, file, hasFile)
+			if reason != "" && app.Adopt != "" && s.WriteTo == "" {
+				// The secret of an adopted application is in use somewhere
+				// entraform does not know; without write_to a new value
+				// would reach nobody while the old one is removed.
+				b.warnKept(s.DeclRange, addr, reason, "add write_to to let entraform rotate it")
+				reason = ""
+			}
 			before := secretValue(cur, s.WriteTo)
 			if reason == "" {
 				c = change(addr, TypeSecret, s.Name, before, before, CreateThenDelete)
@@ -66,8 +74,15 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 }
 
 // pickSecret finds the declared secret among the application's: the one
-// whose key id the write_to file holds, else the newest by that name.
+// whose key id is the block label (export names secrets without a usable
+// display name that way), else the one whose key id the write_to file
+// holds, else the newest by that name.
 func pickSecret(list []entra.PasswordCredential, name, fileKeyID string) (entra.PasswordCredential, bool) {
+	for _, p := range list {
+		if strings.EqualFold(p.KeyID, name) {
+			return p, true
+		}
+	}
 	var best entra.PasswordCredential
 	found := false
 	for _, p := range list {
@@ -133,14 +148,19 @@ func (b *builder) certificates(app *config.Application, actual *entra.Applicatio
 			used[cur.KeyID] = true
 			before := certificateValue(cur, cert.PrivateKeyFile)
 			reason := ""
-			now := b.snap.Now
+			expiry := b.certificateExpiry(cert, cur)
 			switch {
+			case !file.Exists && app.Adopt != "":
+				// An adopted application's certificate whose private key
+				// entraform never had: whoever holds the key uses it, so it
+				// is kept, as a secret without write_to is.
+				if expiry != "" {
+					b.warnKept(cert.DeclRange, addr, expiry, "put its private key in "+cert.PrivateKeyFile+" to let entraform rotate it")
+				}
 			case !file.Exists:
 				reason, d.NewKey = fmt.Sprintf("its private key file %s does not exist", cert.PrivateKeyFile), true
-			case cur.EndDateTime != nil && !cur.EndDateTime.After(now):
-				reason, d.NewKey = fmt.Sprintf("the certificate expired on %s", formatTime(cur.EndDateTime)), true
-			case cert.RotateBefore > 0 && expiresWithin(cur.EndDateTime, now, cert.RotateBefore):
-				reason, d.NewKey = fmt.Sprintf("the certificate expires on %s, within rotate_before (%s)", formatTime(cur.EndDateTime), humanDuration(cert.RotateBefore)), true
+			case expiry != "":
+				reason, d.NewKey = expiry, true
 			case !strings.EqualFold(file.Thumbprint, cur.CustomKeyIdentifier):
 				reason = fmt.Sprintf("%s holds another certificate", cert.PrivateKeyFile)
 			}
@@ -172,7 +192,42 @@ func (b *builder) certificates(app *config.Application, actual *entra.Applicatio
 	}
 }
 
+// certificateExpiry says why the certificate must be renewed because of
+// its end date, or "".
+func (b *builder) certificateExpiry(cert *config.Certificate, cur entra.KeyCredential) string {
+	now := b.snap.Now
+	switch {
+	case cur.EndDateTime != nil && !cur.EndDateTime.After(now):
+		return fmt.Sprintf("the certificate expired on %s", formatTime(cur.EndDateTime))
+	case cert.RotateBefore > 0 && expiresWithin(cur.EndDateTime, now, cert.RotateBefore):
+		return fmt.Sprintf("the certificate expires on %s, within rotate_before (%s)", formatTime(cur.EndDateTime), humanDuration(cert.RotateBefore))
+	}
+	return ""
+}
+
+// warnKept says that an adopted application's credential that would be
+// replaced (why) is kept instead, and how to let entraform replace it.
+func (b *builder) warnKept(rng hcl.Range, addr, why, remedy string) {
+	r := rng
+	b.diags = append(b.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Credential of an adopted application kept",
+		Detail: fmt.Sprintf("%s: %s, but entraform keeps it: it belongs to an adopted application and entraform cannot hand a replacement to whoever uses it; %s.",
+			addr, why, remedy),
+		Subject: &r,
+	})
+}
+
+// pickCertificate finds the declared certificate among the application's:
+// the one whose key id is the block label (export names credentials
+// without a usable display name that way), else the one with the key
+// file's thumbprint, else the newest by display name.
 func pickCertificate(list []entra.KeyCredential, name, thumbprint string) (entra.KeyCredential, bool) {
+	for _, k := range list {
+		if strings.EqualFold(k.KeyID, name) {
+			return k, true
+		}
+	}
 	var best entra.KeyCredential
 	found := false
 	for _, k := range list {
