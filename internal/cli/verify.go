@@ -9,7 +9,6 @@ import (
 
 	"github.com/entraform/entraform/apply/checks"
 	"github.com/entraform/entraform/config"
-	"github.com/entraform/entraform/endpoint"
 )
 
 // runVerify runs the configuration's login checks against the tenant as
@@ -78,11 +77,7 @@ func runVerify(ctx context.Context, m *Meta, args []string) int {
 		Apps:       apps,
 		Retry:      *retry,
 		Progress:   m.Stderr,
-	}
-	if m.Getenv(endpoint.EnvEndpoint) != "" {
-		// The local tenant approves user sign-ins without a page, and a
-		// system browser would not reach it: follow its redirects here.
-		env.Browser = checks.HTTPBrowser(s.httpClient)
+		Browser:    m.browser(s),
 	}
 	results := checks.Run(ctx, env, only)
 	if *jsonOut {
