@@ -33,6 +33,8 @@ type Env struct {
 	Secrets map[string][]apply.NewSecret
 	// Retry is how long outcomes that replication delay can cause are
 	// retried (after an apply against a real tenant: minutes; 0 for verify).
+	// User flows are retried only when Browser is set (unattended, as
+	// against the local tenant): a person is asked to sign in once.
 	Retry time.Duration
 	// Browser opens a sign-in URL for the auth_code and interactive flows.
 	// nil opens the system browser. Tests and the demo pass a headless

@@ -18,7 +18,9 @@ import (
 // credential is an application's own credential, as a check found it.
 type credential struct {
 	kind   string // "secret", "certificate" or "federated"
-	source string // where it came from, for messages: "secrets/app.env", "the secret made by this apply", ...
+	source string // where it came from, for messages: "secrets/app.env", "AZURE_FEDERATED_TOKEN_FILE (...)"
+	// madeBy names the secret block when this apply made the secret.
+	madeBy string
 
 	secret string
 
@@ -34,7 +36,7 @@ type credential struct {
 func secretCredential(env Env, app *config.Application, clientID string) (credential, *Problem) {
 	if made := env.Secrets[app.Addr]; len(made) > 0 {
 		s := made[len(made)-1]
-		return credential{kind: "secret", source: fmt.Sprintf("secret %q made by this apply", s.Name), secret: s.Value}, nil
+		return credential{kind: "secret", source: "this apply", madeBy: s.Name, secret: s.Value}, nil
 	}
 	var fallback *credential
 	var tried []string
@@ -81,6 +83,18 @@ func doesOrDo(n int) string {
 		return "does"
 	}
 	return "do"
+}
+
+// secretPhrase names the secret for messages: `the secret in
+// secrets/app.env`, `the secret "web" made by this apply`.
+func (c credential) secretPhrase() string {
+	switch {
+	case c.madeBy != "":
+		return fmt.Sprintf("the secret %q made by this apply", c.madeBy)
+	case c.source != "":
+		return "the secret in " + c.source
+	}
+	return "the secret"
 }
 
 // certificateCredential loads the key file of the app's first certificate

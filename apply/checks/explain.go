@@ -26,16 +26,16 @@ func (r *checkRun) explainSignIn(err error) Problem {
 // explainAADSTS maps an AADSTS code to an explanation.
 func (r *checkRun) explainAADSTS(se *auth.SignInError) Problem {
 	app := r.app.Addr
-	src := r.cred.source
+	secret := r.cred.secretPhrase()
 	switch se.AADSTS {
 	case 65001:
 		return r.explainMissingDelegatedConsent()
 	case 7000215:
 		return Problem{Code: CodeWrongSecret, transient: true, Message: fmt.Sprintf(
-			"the secret from %s is not a valid secret of %s (AADSTS7000215: invalid client secret): it was removed or rotated, or the file belongs to another app; delete the file and apply to make and write a new secret (a secret made moments ago can also be refused until it has replicated)", orDefault(src, "the secret file"), app)}
+			"%s is not a valid secret of %s (AADSTS7000215: invalid client secret): it was removed or rotated, or the file belongs to another app; delete the file and apply to make and write a new secret (a secret made moments ago can also be refused until it has replicated)", secret, app)}
 	case 7000222:
 		return Problem{Code: CodeSecretExpired, Message: fmt.Sprintf(
-			"the secret from %s of %s has expired (AADSTS7000222); run apply: it replaces secrets that are expired or within rotate_before of expiry and writes the new value to write_to", orDefault(src, "the secret file"), app)}
+			"%s of %s has expired (AADSTS7000222); run apply: it replaces secrets that are expired or within rotate_before of expiry and writes the new value to write_to", secret, app)}
 	case 700016:
 		return Problem{Code: CodeUnknownClient, transient: true, Message: fmt.Sprintf(
 			"the client id %s of %s is not known in tenant %s (AADSTS700016): wrong client id or wrong tenant (check tenant.id or AZURE_TENANT_ID), or the app was created moments ago and has not replicated yet", r.clientID, app, r.env.TenantID)}
@@ -80,13 +80,6 @@ func unknownUserReason(code int) string {
 		return "no such user in the tenant"
 	}
 	return "wrong user name or password"
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // explainMissingDelegatedConsent explains AADSTS65001 (the user or admin

@@ -230,7 +230,14 @@ func TestExplanations(t *testing.T) {
 		}
 		r := runOne(t, e, "unconsented_app")
 		wantProblem(t, r, CodeWrongSecret,
-			"the secret from secrets/unconsented.env is not a valid secret of application.unconsented (AADSTS7000215: invalid client secret): it was removed or rotated, or the file belongs to another app; delete the file and apply to make and write a new secret (a secret made moments ago can also be refused until it has replicated)")
+			"the secret in secrets/unconsented.env is not a valid secret of application.unconsented (AADSTS7000215: invalid client secret): it was removed or rotated, or the file belongs to another app; delete the file and apply to make and write a new secret (a secret made moments ago can also be refused until it has replicated)")
+	})
+	t.Run("wrong secret made by this apply", func(t *testing.T) {
+		e := env
+		e.Secrets = map[string][]apply.NewSecret{"application.unconsented": {{Name: "s", Value: "bogus"}}}
+		r := runOne(t, e, "unconsented_app")
+		wantProblem(t, r, CodeWrongSecret,
+			`the secret "s" made by this apply is not a valid secret of application.unconsented (AADSTS7000215: invalid client secret): it was removed or rotated, or the file belongs to another app; delete the file and apply to make and write a new secret (a secret made moments ago can also be refused until it has replicated)`)
 	})
 	t.Run("no secret at hand", func(t *testing.T) {
 		e := env
@@ -344,7 +351,7 @@ check "reads" {
 	tn.AdvanceClock(3 * time.Hour)
 	r := runOne(t, env, "reads")
 	wantProblem(t, r, CodeSecretExpired,
-		"the secret from secrets/short.env of application.short_lived has expired (AADSTS7000222); run apply: it replaces secrets that are expired or within rotate_before of expiry and writes the new value to write_to")
+		"the secret in secrets/short.env of application.short_lived has expired (AADSTS7000222); run apply: it replaces secrets that are expired or within rotate_before of expiry and writes the new value to write_to")
 }
 
 // TestConsentNotYetEffective: grants made by an apply reach tokens only
