@@ -25,4 +25,15 @@
 // retried for Env.Retry before they are reported.
 //
 // Tokens are never printed or written: Results carry only decoded claims.
+//
+// # Using it
+//
+// Run takes an Env (configuration, tenant, HTTP client built on
+// endpoint.Transport, the apps' client ids, the secrets an apply made) and
+// the names of the checks to run (Select resolves them); Render prints
+// one line per check and per request with the explanations, and WriteJSON
+// writes the versioned JSON document. HTTPBrowser completes user sign-ins
+// unattended against the local tenant, whose default user approves
+// without a page; against a real tenant Env.Browser stays nil and the
+// system browser opens.
 package checks
