@@ -322,7 +322,9 @@ func (s *Server) Close() error {
 			s.issuers.CloseIdleConnections()
 		}
 		if s.httpSrv != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			// A short grace: HTTP/2 clients that keep idle connections
+			// open would otherwise hold every Close for a second or more.
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
 			if err := s.httpSrv.Shutdown(ctx); err != nil {
 				s.httpSrv.Close()
