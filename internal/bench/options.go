@@ -1,0 +1,49 @@
+package bench
+
+import (
+	"io"
+	"time"
+)
+
+// Options choose what Run measures.
+type Options struct {
+	// Sizes are the numbers of applications (default 10, 100, 1000).
+	Sizes []int
+	// Latencies are injected per request by the local tenant (default 0,
+	// 20ms and 50ms). Each latency and size gets a fresh tenant.
+	Latencies []time.Duration
+	// Parallelism bounds the changes an apply has in flight (default 10).
+	Parallelism int
+	// SkipNaive leaves out the naive one-GET-per-object refresh.
+	SkipNaive bool
+	// Dir holds the configurations and secret files; default a temporary
+	// directory removed when Run returns.
+	Dir string
+	// RequestLogDir, when set, receives each tenant's request log as
+	// JSON lines: requests-n<N>-<latency>.jsonl.
+	RequestLogDir string
+	// Progress receives a line per measurement; nil for none.
+	Progress io.Writer
+}
+
+// DefaultSizes and DefaultLatencies are the table.
+var (
+	DefaultSizes     = []int{10, 100, 1000}
+	DefaultLatencies = []time.Duration{0, 20 * time.Millisecond, 50 * time.Millisecond}
+)
+
+func (o Options) withDefaults() Options {
+	if len(o.Sizes) == 0 {
+		o.Sizes = DefaultSizes
+	}
+	if len(o.Latencies) == 0 {
+		o.Latencies = DefaultLatencies
+	}
+	if o.Parallelism <= 0 {
+		o.Parallelism = 10
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	return o
+}

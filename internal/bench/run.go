@@ -1,0 +1,299 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/internal/bench/workload"
+	"github.com/entraform/entraform/internal/engine"
+	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/plan"
+	"github.com/entraform/entraform/plan/render"
+)
+
+// Run measures every size at every latency and returns the report. It
+// fails on the first run that does not do what it should (an apply with a
+// failed change, a no-op plan with changes): a benchmark of a broken run
+// would measure the wrong thing.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	opts = opts.withDefaults()
+	rep := &Report{
+		Machine:     describeMachine(),
+		Parallelism: opts.Parallelism,
+		Sizes:       opts.Sizes,
+		Latencies:   opts.Latencies,
+		Started:     time.Now(),
+	}
+	dir := opts.Dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "entraform-bench-")
+		if err != nil {
+			return nil, fmt.Errorf("benchmark directory: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	for _, lat := range opts.Latencies {
+		for _, n := range opts.Sizes {
+			r := &sizeRun{opts: opts, n: n, latency: lat, dir: filepath.Join(dir, fmt.Sprintf("n%d-%s", n, latencyName(lat)))}
+			ms, err := r.run(ctx)
+			rep.Measurements = append(rep.Measurements, ms...)
+			if err != nil {
+				return rep, fmt.Errorf("N=%d at %s latency: %w", n, lat, err)
+			}
+		}
+	}
+	rep.Elapsed = time.Since(rep.Started)
+	return rep, nil
+}
+
+func latencyName(d time.Duration) string {
+	return fmt.Sprintf("%dms", d.Milliseconds())
+}
+
+// sizeRun measures one size at one latency on a fresh local tenant.
+type sizeRun struct {
+	opts    Options
+	n       int
+	latency time.Duration
+	dir     string
+
+	tenant *localtenant.Server
+	getenv func(string) string
+	out    []Measurement
+}
+
+func (r *sizeRun) run(ctx context.Context) (_ []Measurement, err error) {
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return nil, err
+	}
+	var reqLog io.Writer
+	if r.opts.RequestLogDir != "" {
+		if err := os.MkdirAll(r.opts.RequestLogDir, 0o755); err != nil {
+			return nil, err
+		}
+		f, err := os.Create(filepath.Join(r.opts.RequestLogDir, fmt.Sprintf("requests-n%d-%s.jsonl", r.n, latencyName(r.latency))))
+		if err != nil {
+			return nil, fmt.Errorf("request log: %w", err)
+		}
+		defer func() {
+			if cerr := f.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("request log: %w", cerr)
+			}
+		}()
+		reqLog = f
+	}
+	seed := &localtenant.Seed{}
+	for _, p := range workload.SitePaths(r.n) {
+		seed.Sites = append(seed.Sites, localtenant.SeedSite{Path: p, DisplayName: "Benchmark " + filepath.Base(p)})
+	}
+	r.tenant, err = localtenant.Start(ctx, localtenant.Options{
+		Seed:       seed,
+		Faults:     localtenant.Faults{Latency: r.latency},
+		RequestLog: reqLog,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("starting the local tenant: %w", err)
+	}
+	defer r.tenant.Close()
+	vars := map[string]string{}
+	for _, kv := range r.tenant.Env() {
+		vars[kv.Key] = kv.Value
+	}
+	r.getenv = func(k string) string { return vars[k] }
+
+	wl := workload.Config{N: r.n}
+	objects := workload.Objects(r.n)
+
+	// The empty workspace: plan everything, apply it.
+	if err := r.writeConfig(wl); err != nil {
+		return r.out, err
+	}
+	created, err := r.plan(ctx, RunPlanCreate, ModeBulk, expect{creates: objects})
+	if err != nil {
+		return r.out, err
+	}
+	if err := r.apply(ctx, RunApply, created); err != nil {
+		return r.out, err
+	}
+
+	// Nothing changed.
+	for _, mode := range r.modes() {
+		p, err := r.plan(ctx, RunPlanNoOp, mode, expect{})
+		if err != nil {
+			return r.out, err
+		}
+		p.close()
+	}
+
+	// 1% of the applications renamed.
+	wl.Renamed = workload.Changes(r.n)
+	if err := r.writeConfig(wl); err != nil {
+		return r.out, err
+	}
+	var changed *planned
+	for _, mode := range r.modes() {
+		p, err := r.plan(ctx, RunPlanChange, mode, expect{updates: wl.Renamed})
+		if err != nil {
+			return r.out, err
+		}
+		if mode == ModeBulk {
+			changed = p
+		} else {
+			p.close()
+		}
+	}
+	if err := r.apply(ctx, RunApply1pct, changed); err != nil {
+		return r.out, err
+	}
+	return r.out, nil
+}
+
+func (r *sizeRun) modes() []string {
+	if r.opts.SkipNaive {
+		return []string{ModeBulk}
+	}
+	return []string{ModeBulk, ModeNaive}
+}
+
+func (r *sizeRun) writeConfig(wl workload.Config) error {
+	if err := os.WriteFile(filepath.Join(r.dir, workload.FileName), []byte(wl.HCL()), 0o644); err != nil {
+		return fmt.Errorf("writing the configuration: %w", err)
+	}
+	return nil
+}
+
+// expect is what a plan must contain.
+type expect struct {
+	creates, updates int
+}
+
+// planned is a plan with what it takes to apply it.
+type planned struct {
+	engine *engine.Engine
+	close  func()
+	cfg    *config.Config
+	plan   *plan.Plan
+	snap   *plan.Snapshot
+}
+
+// plan runs what `entraform plan` runs (sign in, load, refresh, diff,
+// render) and records it.
+func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *planned, err error) {
+	r.tenant.ResetRequests()
+	meter := newMeter()
+	m := Measurement{N: r.n, Run: run, Mode: mode, Latency: r.latency}
+	start := time.Now()
+
+	var (
+		cfg   *config.Config
+		diags hcl.Diagnostics
+	)
+	m.Phases.Load = timed(meter, func() {
+		cfg, diags = config.Load(config.LoadOptions{Dir: r.dir, Getenv: func(string) string { return "" }})
+	})
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("loading the configuration: %w", diags)
+	}
+	e, closeIdle, err := connect(ctx, r.getenv, filepath.Join(r.dir, ".cache"), cfg, mode == ModeNaive)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			closeIdle()
+		}
+	}()
+	refreshStart := time.Now()
+	snap, err := e.Refresh(ctx, cfg)
+	m.Phases.Refresh = time.Since(refreshStart)
+	if err != nil {
+		return nil, err
+	}
+	var p *plan.Plan
+	m.Phases.Build = timed(meter, func() { p, diags = plan.Build(cfg, snap, plan.Options{}) })
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("building the plan: %w", diags)
+	}
+	m.Phases.Render = timed(meter, func() { err = render.Plan(io.Discard, p, render.Options{}) })
+	m.Wall = time.Since(start)
+	if err != nil {
+		return nil, fmt.Errorf("rendering the plan: %w", err)
+	}
+	m.CPU, m.CPUKnown, m.Allocated, m.PeakHeap = meter.cpu, meter.cpuOK, meter.allocated, meter.peak
+	m.record(r.tenant.Requests())
+	creates, updates, others := counts(p)
+	m.Changes = creates + updates + others
+	r.out = append(r.out, m)
+	fmt.Fprintf(r.opts.Progress, "N=%-5d %5s  %-18s %-5s  %5d requests  %9s  cpu %s\n",
+		r.n, latencyName(r.latency), run, mode, m.Requests, m.Wall.Round(time.Millisecond), m.CPU.Round(time.Millisecond))
+	if creates != want.creates || updates != want.updates || others != 0 {
+		return nil, fmt.Errorf("%s (%s): the plan has %d creates, %d updates and %d other changes; want %d creates and %d updates",
+			run, mode, creates, updates, others, want.creates, want.updates)
+	}
+	return &planned{engine: e, close: closeIdle, cfg: cfg, plan: p, snap: snap}, nil
+}
+
+// apply applies a plan in the session that made it, as `entraform apply`
+// does after its plan, and records the apply alone.
+func (r *sizeRun) apply(ctx context.Context, run string, p *planned) error {
+	defer p.close()
+	r.tenant.ResetRequests()
+	m := Measurement{N: r.n, Run: run, Mode: ModeBulk, Latency: r.latency}
+	start := time.Now()
+	res := p.engine.Apply(ctx, p.cfg, p.plan, p.snap, engine.ApplyOptions{Parallelism: r.opts.Parallelism})
+	m.Wall = time.Since(start)
+	m.record(r.tenant.Requests())
+	m.Changes = len(res.Applied)
+	m.Rounds = res.Rounds
+	r.out = append(r.out, m)
+	fmt.Fprintf(r.opts.Progress, "N=%-5d %5s  %-18s %-5s  %5d requests  %9s  %d rounds\n",
+		r.n, latencyName(r.latency), run, ModeBulk, m.Requests, m.Wall.Round(time.Millisecond), m.Rounds)
+	if !res.OK() {
+		var errs []error
+		for _, f := range res.Failed {
+			errs = append(errs, fmt.Errorf("%s: %w", f.Address, f.Err))
+			if len(errs) == 3 {
+				break
+			}
+		}
+		return fmt.Errorf("%s: %d changes failed, %d skipped: %w", run, len(res.Failed), len(res.Skipped), errors.Join(errs...))
+	}
+	return nil
+}
+
+func (m *Measurement) record(recs []localtenant.RequestRecord) {
+	c := countRequests(recs)
+	m.Requests, m.SignIn, m.Errors, m.ByKind = c.API, c.SignIn, c.Errors, c.ByKind
+}
+
+// timed runs f as a metered phase and returns its wall time.
+func timed(m *meter, f func()) time.Duration {
+	start := time.Now()
+	m.phase(f)
+	return time.Since(start)
+}
+
+// counts sorts a plan's changes into creates, updates and the rest.
+func counts(p *plan.Plan) (creates, updates, others int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case plan.NoOp:
+		case plan.Create:
+			creates++
+		case plan.Update:
+			updates++
+		default:
+			others++
+		}
+	}
+	return creates, updates, others
+}
