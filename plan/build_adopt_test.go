@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/entraform/entraform/providers/entra"
 )
@@ -74,6 +75,17 @@ func TestBuildAdoptTakesOwnershipOnly(t *testing.T) {
 	_, changed, _ := diffAttributes(TypeApplication, c.Before, c.After)
 	if diff := cmp.Diff([]string{"workspace"}, changed); diff != "" {
 		t.Errorf("changed attributes (-want +got):\n%s", diff)
+	}
+	// Unchanged as the rendered plan sees it: null, "" and [] are alike,
+	// but null -> false shows as a change.
+	absent := func(v cty.Value) bool {
+		return v.IsNull() || (v.Type() == cty.String && v.AsString() == "") || (v.Type().IsListType() && v.LengthInt() == 0)
+	}
+	for _, a := range Schema(TypeApplication) {
+		before, after := c.Before.GetAttr(a.Name), c.After.GetAttr(a.Name)
+		if a.Name != "workspace" && !before.RawEquals(after) && !(absent(before) && absent(after)) {
+			t.Errorf("%s: %#v -> %#v, want it unchanged", a.Name, before, after)
+		}
 	}
 	body := c.Desired.(*DesiredApplication).Body
 	if body.UniqueName != "" {

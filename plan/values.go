@@ -61,12 +61,14 @@ func applicationValue(app *entra.Application, resources map[string]*entra.Servic
 		"sign_in_audience": app.SignInAudience,
 		"unique_name":      app.UniqueName,
 		"workspace":        entra.WorkspaceOf(app.Tags),
+		// Graph leaves these null on applications made elsewhere; null
+		// means off, and a plan must not show null -> false as a change.
+		"fallback_public_client": app.IsFallbackPublicClient != nil && *app.IsFallbackPublicClient,
+		"id_token_issuance":      false,
+		"access_token_issuance":  false,
 	}
 	if app.Notes != nil {
 		v["notes"] = *app.Notes
-	}
-	if app.IsFallbackPublicClient != nil {
-		v["fallback_public_client"] = *app.IsFallbackPublicClient
 	}
 	if w := app.Web; w != nil {
 		v["web_redirect_uris"] = w.RedirectURIs

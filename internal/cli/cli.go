@@ -94,6 +94,7 @@ func commands() map[string]command {
 		{"show", "Show a saved plan", runShow},
 		{"destroy", "Remove everything this workspace owns", runDestroy},
 		{"demo", "Run plan, apply and verify of an example on an in-process local tenant", runDemo},
+		{"export", "Write configuration for existing applications, with adopt set", runExport},
 		{"bench", "Measure plans and applies of generated configurations on local tenants", runBench},
 		{"version", "Print the entraform version", runVersion},
 	}

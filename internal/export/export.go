@@ -1,0 +1,161 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/entraform/entraform/providers/entra"
+)
+
+// Options say what to export.
+type Options struct {
+	// AppIDs are applications by appId (-app).
+	AppIDs []string
+	// Names are display name patterns (-name): * and ?, case-insensitive.
+	Names []string
+	// Sites are site URLs whose grants to the exported applications are
+	// exported too (-site).
+	Sites []string
+	// Workspace is the workspace the files will be planned in (the
+	// directory name, or the tenant block's); applications managed by
+	// another workspace are reported.
+	Workspace string
+	// TenantID names the tenant in the files' header.
+	TenantID string
+	// Now dates the header (default time.Now).
+	Now time.Time
+}
+
+// Result is an export: the files to write and what they hold.
+type Result struct {
+	Files []File
+	// Applications are the exported applications in file order.
+	Applications []Exported
+	// Warnings are what could not be carried over faithfully (also written
+	// as comments in the files).
+	Warnings []string
+}
+
+// File is one configuration file.
+type File struct {
+	Name string // e.g. flask_demo.entra.hcl
+	Src  []byte
+}
+
+// Exported names one exported application.
+type Exported struct {
+	Address     string // application.flask_demo
+	AppID       string
+	DisplayName string
+	File        string
+}
+
+// SitesFile is the name of the file that holds the site blocks.
+const SitesFile = "sites.entra.hcl"
+
+// Export reads the applications and sites opts names and renders them as
+// configuration files.
+func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
+	if len(opts.AppIDs) == 0 && len(opts.Names) == 0 {
+		return nil, fmt.Errorf("nothing to export: name applications with -app APPID or -name PATTERN")
+	}
+	if opts.Workspace == "" {
+		return nil, fmt.Errorf("export: no workspace")
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	ids, err := findApplications(ctx, src, opts.AppIDs, opts.Names)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := src.Read(ctx, entra.ReadRequest{Workspace: opts.Workspace, Adopt: ids})
+	if err != nil {
+		return nil, fmt.Errorf("reading the applications: %w", err)
+	}
+	byAppID := map[string]*entra.Application{}
+	for _, a := range snap.Applications {
+		byAppID[strings.ToLower(a.AppID)] = a
+	}
+	var missing []string
+	for _, id := range ids {
+		if byAppID[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("no application with appId %s in the tenant", strings.Join(missing, ", "))
+	}
+
+	ix := newIndex(snap)
+	names := namer{}
+	res := &Result{}
+	blockOf := map[string]string{} // appId -> block name
+	var apps []*appBlock
+	for _, id := range ids {
+		a := byAppID[id]
+		b := ix.application(a, names.unique(identifier(a.DisplayName, "app")), opts.Workspace)
+		blockOf[id] = b.Name
+		apps = append(apps, b)
+	}
+	// Block names are unique, so are file names; sites.entra.hcl cannot
+	// collide because an application named "sites" gets sites.entra.hcl
+	// only if no site is exported.
+	for _, b := range apps {
+		file := b.Name + ".entra.hcl"
+		if file == SitesFile && len(opts.Sites) > 0 {
+			file = "application_" + file
+		}
+		header := []string{
+			fmt.Sprintf("Exported by entraform export on %s from tenant %s.", opts.Now.UTC().Format(time.DateOnly), opts.TenantID),
+			"adopt keeps the application as it is: the first apply only marks it, and its service principal, as owned by this configuration's workspace.",
+		}
+		res.Files = append(res.Files, File{Name: file, Src: writeApplication(b, header)})
+		res.Applications = append(res.Applications, Exported{Address: "application." + b.Name, AppID: b.AppID, DisplayName: b.DisplayName, File: file})
+		for _, r := range b.Remarks {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("application.%s: %s", b.Name, r))
+		}
+	}
+
+	if len(opts.Sites) > 0 {
+		sites, perms, err := src.Sites(ctx, opts.Sites)
+		if err != nil {
+			return nil, err
+		}
+		siteNames := namer{}
+		var blocks []*siteBlock
+		for _, u := range opts.Sites {
+			s := sites[u]
+			if s == nil {
+				return nil, fmt.Errorf("-site %s: no such site in the tenant", u)
+			}
+			if seenSite(blocks, s.WebURL) {
+				continue
+			}
+			b := site(u, s, perms[s.ID], blockOf, siteNames)
+			blocks = append(blocks, b)
+			for _, r := range b.Remarks {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("site.%s: %s", b.Name, r))
+			}
+		}
+		header := []string{
+			fmt.Sprintf("Exported by entraform export on %s from tenant %s.", opts.Now.UTC().Format(time.DateOnly), opts.TenantID),
+			"The Sites.Selected grants of the exported applications; sites are read, never created.",
+		}
+		res.Files = append(res.Files, File{Name: SitesFile, Src: writeSites(blocks, header)})
+	}
+	sort.SliceStable(res.Files, func(i, j int) bool { return res.Files[i].Name < res.Files[j].Name })
+	return res, nil
+}
+
+func seenSite(blocks []*siteBlock, url string) bool {
+	for _, b := range blocks {
+		if url != "" && strings.EqualFold(b.URL, url) {
+			return true
+		}
+	}
+	return false
+}
