@@ -240,14 +240,7 @@ func (x *executor) roleAssignment(ctx context.Context, c *plan.Change) (string, 
 func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 	if c.Action == plan.Delete {
 		cur, _ := c.Current.(entra.PasswordCredential)
-		if x.goneWithParent(c) {
-			return cur.KeyID, nil
-		}
-		app, err := x.parentApp(c, c.Parent)
-		if err != nil {
-			return "", err
-		}
-		return cur.KeyID, x.tenant.RemovePassword(ctx, app.ID, cur.KeyID)
+		return x.removeCredential(ctx, c, cur.KeyID, x.tenant.RemovePassword)
 	}
 	d := c.Desired.(*plan.DesiredSecret)
 	app, err := x.parentApp(c, d.Application)
@@ -288,17 +281,23 @@ func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 	return cred.KeyID, nil
 }
 
+// removeCredential removes a secret or certificate of the change's parent
+// application, unless the application itself goes in this plan.
+func (x *executor) removeCredential(ctx context.Context, c *plan.Change, keyID string, remove func(ctx context.Context, appObjectID, keyID string) error) (string, error) {
+	if x.goneWithParent(c) {
+		return keyID, nil
+	}
+	app, err := x.parentApp(c, c.Parent)
+	if err != nil {
+		return "", err
+	}
+	return keyID, remove(ctx, app.ID, keyID)
+}
+
 func (x *executor) certificate(ctx context.Context, c *plan.Change) (string, error) {
 	if c.Action == plan.Delete {
 		cur, _ := c.Current.(entra.KeyCredential)
-		if x.goneWithParent(c) {
-			return cur.KeyID, nil
-		}
-		app, err := x.parentApp(c, c.Parent)
-		if err != nil {
-			return "", err
-		}
-		return cur.KeyID, x.tenant.RemoveKeyCredential(ctx, app.ID, cur.KeyID)
+		return x.removeCredential(ctx, c, cur.KeyID, x.tenant.RemoveKeyCredential)
 	}
 	d := c.Desired.(*plan.DesiredCertificate)
 	app, err := x.parentApp(c, d.Application)
