@@ -3,6 +3,7 @@ package plan
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/entraform/entraform/config"
@@ -55,14 +56,16 @@ func workloadTenant(tb testing.TB, cfg *config.Config, p *Plan) *Snapshot {
 	}
 	snap.Resources[entra.GraphAppID] = &graph
 	for i, s := range cfg.Sites {
-		snap.Sites[s.Addr] = &sharepoint.Site{ID: "contoso.sharepoint.com,site" + itoa(i) + ",web", WebURL: s.URL}
+		snap.Sites[s.Addr] = &sharepoint.Site{ID: "contoso.sharepoint.com,site" + strconv.Itoa(i) + ",web", WebURL: s.URL}
 	}
 	if p == nil {
 		return snap
 	}
+	// applied takes a *testing.T only to mark itself a helper; a
+	// benchmark has none, so it gets a fresh one.
 	t, ok := tb.(*testing.T)
 	if !ok {
-		t = &testing.T{}
+		t = new(testing.T)
 	}
 	after := applied(t, p, snap)
 	appIDs := map[string]string{}
@@ -87,14 +90,6 @@ func workloadTenant(tb testing.TB, cfg *config.Config, p *Plan) *Snapshot {
 		})
 	}
 	return after
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }
 
 // BenchmarkDiff1000 builds plans of 1000 applications (each with a
