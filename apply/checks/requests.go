@@ -118,7 +118,18 @@ func (r *checkRun) explainStatus(c Claims, q *config.Request, rr RequestResult, 
 	if rr.Error != "" {
 		msg += ": " + rr.Error
 	}
-	return Problem{Code: CodeUnexpectedStatus, Message: msg}
+	// Throttling and server errors pass: the check is tried again.
+	return Problem{Code: CodeUnexpectedStatus, Message: msg, transient: isTransientStatus(rr.Status)}
+}
+
+// isTransientStatus: the service was busy or failed for a moment
+// (throttling, server errors), which says nothing about the app's access.
+func isTransientStatus(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 func audienceHost(aud string) string {
