@@ -98,9 +98,9 @@ type gAssignment struct {
 }
 
 type gSitePermission struct {
-	ID                     string   `json:"id"`
-	Roles                  []string `json:"roles"`
-	GrantedToIdentitiesV2  []struct {
+	ID                    string   `json:"id"`
+	Roles                 []string `json:"roles"`
+	GrantedToIdentitiesV2 []struct {
 		Application struct {
 			ID string `json:"id"`
 		} `json:"application"`
