@@ -25,6 +25,7 @@ type applyFlags struct {
 	showSecrets bool
 	noChecks    bool
 	checkRetry  time.Duration
+	lockTimeout time.Duration
 }
 
 func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
@@ -35,12 +36,13 @@ func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
 	fs.BoolVar(&a.showSecrets, "show-secrets", false, "also print new secret values on stdout (they always go to write_to files)")
 	fs.BoolVar(&a.noChecks, "no-checks", false, "skip the login checks after the apply (run them later with verify)")
 	fs.DurationVar(&a.checkRetry, "check-retry", 2*time.Minute, "how long login checks retry outcomes that replication delay explains (consent not yet effective)")
+	fs.DurationVar(&a.lockTimeout, "lock-timeout", 0, "wait this long for another apply of the same workspace on this machine to finish (default: refuse at once)")
 	return fs
 }
 
 func runApply(ctx context.Context, m *Meta, args []string) int {
 	var af applyFlags
-	fs := af.register(m, "apply", "apply [-auto-approve] [-parallelism=10] [-show-secrets] [-no-checks] [-var 'k=v'] [-var-file F] [PLANFILE]")
+	fs := af.register(m, "apply", "apply [-auto-approve] [-parallelism=10] [-show-secrets] [-no-checks] [-lock-timeout=0s] [-var 'k=v'] [-var-file F] [PLANFILE]")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -60,6 +62,11 @@ func runApply(ctx context.Context, m *Meta, args []string) int {
 
 // planAndApply plans, shows the plan, asks for approval and applies.
 func (m *Meta) planAndApply(ctx context.Context, cfg *config.Config, opts plan.Options, af applyFlags) int {
+	release, ok := m.lockWorkspace(ctx, cfg, af.lockTimeout)
+	if !ok {
+		return ExitError
+	}
+	defer release()
 	p, s, code := m.makePlan(ctx, cfg, opts)
 	if p == nil {
 		return code
@@ -85,6 +92,11 @@ func (m *Meta) planAndApply(ctx context.Context, cfg *config.Config, opts plan.O
 // applySaved applies a plan file after checking that neither the
 // configuration nor the objects it touches changed since it was made.
 func (m *Meta) applySaved(ctx context.Context, cfg *config.Config, file string, af applyFlags) int {
+	release, ok := m.lockWorkspace(ctx, cfg, af.lockTimeout)
+	if !ok {
+		return ExitError
+	}
+	defer release()
 	f, err := os.Open(m.Path(file))
 	if err != nil {
 		m.Errorf("reading the plan: %v", err)
