@@ -3,6 +3,10 @@ package bench
 import (
 	"bytes"
 	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
 	"strings"
 	"testing"
 	"time"
@@ -10,17 +14,76 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/entraform/entraform/internal/bench/workload"
+	"github.com/entraform/entraform/localtenant"
 )
 
+// childEnv makes the test binary act as `entraform tenant serve`, so that
+// the child-process tenant can be tested without building entraform.
+const childEnv = "ENTRAFORM_BENCH_TEST_TENANT"
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(serveTenant(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// serveTenant is the part of `entraform tenant serve` the driver uses:
+// -latency, -seed and -request-log; env lines on stdout; stop on
+// interrupt.
+func serveTenant(args []string) int {
+	fs := flag.NewFlagSet("tenant", flag.ContinueOnError)
+	latency := fs.Duration("latency", 0, "")
+	seedFile := fs.String("seed", "", "")
+	logFile := fs.String("request-log", "", "")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	seed, err := localtenant.LoadSeed(*seedFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	f, err := os.OpenFile(*logFile, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer f.Close()
+	srv, err := localtenant.Start(ctx, localtenant.Options{Seed: seed, Faults: localtenant.Faults{Latency: *latency}, RequestLog: f})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer srv.Close()
+	for _, kv := range srv.Env() {
+		fmt.Printf("%s=%s\n", kv.Key, kv.Value)
+	}
+	<-ctx.Done()
+	return 0
+}
+
 // TestRunSmoke runs the whole benchmark for N=10 without latency: the
-// same runs as the table, on a real local tenant. Timings are not
-// asserted; what each run did is.
+// same runs as the table, on a real local tenant, in this process and in
+// a child process. Timings are not asserted; what each run did is.
 func TestRunSmoke(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a local tenant and applies 51 objects")
+		t.Skip("starts local tenants and applies 51 objects on each")
 	}
+	t.Run("in process", func(t *testing.T) { smoke(t, nil) })
+	t.Run("child process", func(t *testing.T) {
+		t.Setenv(childEnv, "1")
+		smoke(t, []string{os.Args[0]})
+	})
+}
+
+func smoke(t *testing.T, tenantCommand []string) {
 	var progress bytes.Buffer
-	rep, err := Run(context.Background(), Options{Sizes: []int{10}, Latencies: []time.Duration{0}, Progress: &progress})
+	rep, err := Run(context.Background(), Options{Sizes: []int{10}, Latencies: []time.Duration{0}, Progress: &progress, TenantCommand: tenantCommand})
 	if err != nil {
 		t.Fatalf("Run: %v\nprogress:\n%s", err, progress.String())
 	}

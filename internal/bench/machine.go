@@ -15,6 +15,11 @@ type Machine struct {
 	CPUs       int    `json:"cpus"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	Go         string `json:"go"`
+	// LoadBefore and LoadAfter are the one-minute load averages when the
+	// run started and ended ("" where unknown): other work on the machine
+	// shows there.
+	LoadBefore string `json:"load_before,omitempty"`
+	LoadAfter  string `json:"load_after,omitempty"`
 }
 
 func describeMachine() Machine {
@@ -25,7 +30,21 @@ func describeMachine() Machine {
 		CPUs:       runtime.NumCPU(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Go:         runtime.Version(),
+		LoadBefore: loadAverage(),
 	}
+}
+
+// loadAverage is the one-minute load average from /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
 }
 
 // cpuModel reads the processor name from /proc/cpuinfo where there is one.

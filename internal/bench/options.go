@@ -14,6 +14,10 @@ type Options struct {
 	Latencies []time.Duration
 	// Parallelism bounds the changes an apply has in flight (default 10).
 	Parallelism int
+	// OfflineRepeats is how many times each plan's parse + expand, diff
+	// and render run for the CPU and heap figures, which keep the
+	// smallest (default 3; the first pass is the measured plan itself).
+	OfflineRepeats int
 	// SkipNaive leaves out the naive one-GET-per-object refresh.
 	SkipNaive bool
 	// Dir holds the configurations and secret files; default a temporary
@@ -22,6 +26,12 @@ type Options struct {
 	// RequestLogDir, when set, receives each tenant's request log as
 	// JSON lines: requests-n<N>-<latency>.jsonl.
 	RequestLogDir string
+	// TenantCommand runs `entraform tenant serve` (the driver adds
+	// -latency, -seed and -request-log): each tenant then runs in a child
+	// process, and CPU time and heap measure the client alone. Empty runs
+	// the tenants in this process (tests do; the tenant is idle while the
+	// offline phases are measured, but its heap is in the process).
+	TenantCommand []string
 	// Progress receives a line per measurement; nil for none.
 	Progress io.Writer
 }
@@ -41,6 +51,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Parallelism <= 0 {
 		o.Parallelism = 10
+	}
+	if o.OfflineRepeats <= 0 {
+		o.OfflineRepeats = 3
 	}
 	if o.Progress == nil {
 		o.Progress = io.Discard

@@ -25,8 +25,15 @@ var rowOrder = []struct{ run, mode string }{
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	m := r.Machine
-	fmt.Fprintf(&b, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s. Apply parallelism %d. Run took %s.\n\n",
-		m.CPU, m.CPUs, m.GOMAXPROCS, m.OS, m.Arch, m.Go, r.Parallelism, r.Elapsed.Round(time.Second))
+	where := "a child process (`entraform tenant serve`)"
+	if r.TenantInProcess {
+		where = "the measured process"
+	}
+	fmt.Fprintf(&b, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s. Local tenant in %s. Apply parallelism %d. Run took %s.\n\n",
+		m.CPU, m.CPUs, m.GOMAXPROCS, m.OS, m.Arch, m.Go, where, r.Parallelism, r.Elapsed.Round(time.Second))
+	if m.LoadBefore != "" {
+		fmt.Fprintf(&b, "Load average (1 min) %s before the run, %s after.\n\n", m.LoadBefore, m.LoadAfter)
+	}
 	r.writeMain(&b)
 	b.WriteString("\n")
 	r.writeRounds(&b)

@@ -58,13 +58,16 @@ type Phases struct {
 
 // Report is everything Run measured.
 type Report struct {
-	Machine      Machine         `json:"machine"`
-	Parallelism  int             `json:"parallelism"`
-	Sizes        []int           `json:"sizes"`
-	Latencies    []time.Duration `json:"latencies_ns"`
-	Measurements []Measurement   `json:"measurements"`
-	Started      time.Time       `json:"started"`
-	Elapsed      time.Duration   `json:"elapsed_ns"`
+	Machine     Machine `json:"machine"`
+	Parallelism int     `json:"parallelism"`
+	// TenantInProcess is true when the local tenants ran in the measured
+	// process rather than in child processes.
+	TenantInProcess bool            `json:"tenant_in_process"`
+	Sizes           []int           `json:"sizes"`
+	Latencies       []time.Duration `json:"latencies_ns"`
+	Measurements    []Measurement   `json:"measurements"`
+	Started         time.Time       `json:"started"`
+	Elapsed         time.Duration   `json:"elapsed_ns"`
 }
 
 // find returns the measurements of one run of one size, in latency order.

@@ -16,7 +16,7 @@ import (
 // runBench runs the benchmarks of docs/BENCHMARKS.md: local tenants with
 // injected latency, plans and applies of generated configurations.
 func runBench(ctx context.Context, m *Meta, args []string) int {
-	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR]")
+	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process]")
 	sizes := fs.String("n", "10,100,1000", "numbers of applications, comma-separated")
 	latencies := fs.String("latency", "0,20ms,50ms", "latencies the local tenant adds to every request, comma-separated")
 	parallelism := fs.Int("parallelism", 10, "changes an apply has in flight")
@@ -25,6 +25,7 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 	out := fs.String("out", "", "write the Markdown report to FILE instead of stdout")
 	reqLog := fs.String("request-log", "", "write each local tenant's request log (JSON lines) into DIR")
 	dir := fs.String("dir", "", "keep the generated configurations and secret files in DIR (default: a temporary directory)")
+	inProcess := fs.Bool("in-process", false, "run the local tenants inside this process instead of as `entraform tenant serve` child processes")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -38,6 +39,14 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 		Dir:           m.Path(*dir),
 		RequestLogDir: m.Path(*reqLog),
 		Progress:      m.Stderr,
+	}
+	if !*inProcess {
+		exe, err := os.Executable()
+		if err != nil {
+			m.Errorf("finding the entraform executable for the local tenant: %v (use -in-process)", err)
+			return ExitError
+		}
+		opts.TenantCommand = []string{exe, "tenant", "serve"}
 	}
 	var err error
 	if opts.Sizes, err = parseSizes(*sizes); err != nil {
