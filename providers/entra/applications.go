@@ -12,7 +12,7 @@ import (
 // or nil, nil when there is none.
 func (p *Provider) ApplicationByUniqueName(ctx context.Context, uniqueName string) (*Application, error) {
 	var app Application
-	err := p.c.Get(ctx, applicationByUniqueNamePath(uniqueName), &app)
+	err := p.get(ctx, applicationByUniqueNamePath(uniqueName), &app)
 	if graph.IsNotFound(err) {
 		return nil, nil
 	}
@@ -38,7 +38,7 @@ func (p *Provider) UpsertApplication(ctx context.Context, uniqueName string, bod
 	body.UniqueName = ""
 	path := applicationByUniqueNamePath(uniqueName)
 	var created Application
-	resp, err := p.c.Do(ctx, http.MethodPatch, path, patchBody(body), &created, graph.Prefer("create-if-missing"))
+	resp, err := p.do(ctx, http.MethodPatch, path, patchBody(body), &created, graph.Prefer("create-if-missing"))
 	if err != nil {
 		return nil, fmt.Errorf("upserting application %q: %w", uniqueName, err)
 	}
@@ -48,7 +48,7 @@ func (p *Provider) UpsertApplication(ctx context.Context, uniqueName string, bod
 	// 204: it existed and was updated (or a 201 without a usable body).
 	// A read replica may not have it yet when it is new.
 	var app Application
-	if err := p.c.Get(ctx, path, &app, p.retry()); err != nil {
+	if err := p.get(ctx, path, &app, p.retry()); err != nil {
 		return nil, fmt.Errorf("reading application %q after the upsert: %w", uniqueName, err)
 	}
 	return &app, nil
@@ -58,7 +58,7 @@ func (p *Provider) UpsertApplication(ctx context.Context, uniqueName string, bod
 // when set (unique names are write-once: never set it on an application
 // that has one). See patchBody for how nil and empty lists differ.
 func (p *Provider) UpdateApplication(ctx context.Context, objectID string, body Application) error {
-	if err := p.c.Patch(ctx, "/applications/"+idSegment(objectID), patchBody(body), nil, p.retry()); err != nil {
+	if err := p.patch(ctx, "/applications/"+idSegment(objectID), patchBody(body), p.retry()); err != nil {
 		return fmt.Errorf("updating application %s: %w", objectID, err)
 	}
 	return nil
@@ -67,7 +67,7 @@ func (p *Provider) UpdateApplication(ctx context.Context, objectID string, body 
 // DeleteApplication deletes the application (Entra keeps it restorable for
 // 30 days). An application that is already gone is not an error.
 func (p *Provider) DeleteApplication(ctx context.Context, objectID string) error {
-	err := p.c.Delete(ctx, "/applications/"+idSegment(objectID))
+	err := p.delete(ctx, "/applications/"+idSegment(objectID))
 	if err != nil && !graph.IsNotFound(err) {
 		return fmt.Errorf("deleting application %s: %w", objectID, err)
 	}

@@ -38,7 +38,7 @@ func viewOf(a *Application) appView {
 var emptyIsNil = cmpopts.EquateEmpty()
 
 func TestApplicationLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	name := uniqueName("lifecycle", "web")
 

@@ -16,7 +16,7 @@ func (p *Provider) AssignAppRole(ctx context.Context, a AppRoleAssignment) (*App
 	body := map[string]string{"principalId": a.PrincipalID, "resourceId": a.ResourceID, "appRoleId": a.AppRoleID}
 	var created AppRoleAssignment
 	path := "/servicePrincipals/" + idSegment(a.ResourceID) + "/appRoleAssignedTo"
-	err := again(ctx, func() error { return p.c.Post(ctx, path, body, &created, p.retry()) })
+	err := p.post(ctx, path, body, &created, p.retry())
 	if err == nil {
 		return &created, nil
 	}
@@ -55,13 +55,13 @@ func (p *Provider) findAssignment(ctx context.Context, a AppRoleAssignment) (*Ap
 
 // assignmentsHeld lists the app role assignments a principal holds.
 func (p *Provider) assignmentsHeld(ctx context.Context, principalID string) ([]AppRoleAssignment, error) {
-	return graph.ListAll[AppRoleAssignment](ctx, p.c, "/servicePrincipals/"+idSegment(principalID)+"/appRoleAssignments", p.retry())
+	return listAll[AppRoleAssignment](ctx, p, "/servicePrincipals/"+idSegment(principalID)+"/appRoleAssignments", p.retry())
 }
 
 // RemoveAppRole deletes an app role assignment from the resource's
 // appRoleAssignedTo. One already gone is not an error.
 func (p *Provider) RemoveAppRole(ctx context.Context, resourceObjectID, assignmentID string) error {
-	err := p.c.Delete(ctx, "/servicePrincipals/"+idSegment(resourceObjectID)+"/appRoleAssignedTo/"+idSegment(assignmentID))
+	err := p.delete(ctx, "/servicePrincipals/"+idSegment(resourceObjectID)+"/appRoleAssignedTo/"+idSegment(assignmentID))
 	if err != nil && !graph.IsNotFound(err) {
 		return fmt.Errorf("removing app role assignment %s: %w", assignmentID, err)
 	}

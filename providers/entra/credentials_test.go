@@ -18,7 +18,7 @@ import (
 )
 
 func TestPasswordLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	app := newManagedApp(t, tn, "passwords", "web")
 	end := time.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
@@ -95,7 +95,7 @@ func testCertificate(t testing.TB, cn string) string {
 }
 
 func TestKeyCredentialLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	app := newManagedApp(t, tn, "certs", "daemon")
 	certA, certB := testCertificate(t, "a"), testCertificate(t, "b")
@@ -156,7 +156,7 @@ func certificates(t testing.TB, tn *tenant, appObjectID string) []string {
 }
 
 func TestFederatedCredentialLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	app := newManagedApp(t, tn, "federated", "ci")
 	main := FederatedIdentityCredential{

@@ -75,11 +75,14 @@
 //
 // Creates are safe to repeat: an existing service principal, grant, role
 // assignment or federated credential of the same identity is found and
-// brought to the requested state instead of failing. A POST whose answer
-// is lost (504, broken connection; the client does not repeat those) is
-// sent again for that reason. AddPassword, whose repetition would leave a
-// second secret, notes the application's secrets first and removes any
-// new one of that name before trying again.
+// brought to the requested state instead of failing. So the provider sends
+// a request again (at most three times in all) after a lost answer (504,
+// broken connection; the client does not repeat a POST then) and after
+// throttling or a server error the client stopped retrying (a request
+// waiting out replication makes many attempts, and the client's retry
+// budget is per request). AddPassword, whose repetition after a lost
+// answer could leave a second secret, notes the application's secrets
+// first and removes any new one of that name before trying again.
 //
 // Certificates are written as the whole keyCredentials list (existing
 // entries repeated with key null); the provider serialises those

@@ -20,6 +20,7 @@ func TestCreatesUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs for about fifteen seconds")
 	}
+	t.Parallel()
 	tn := startTenant(t, tenantOptions{
 		faults:   localtenant.Faults{ThrottleRate: 0.1, ErrorRate: 0.05, ReplicationDelay: 2 * time.Second, Seed: 7},
 		provider: Options{ReplicationTimeout: 30 * time.Second},

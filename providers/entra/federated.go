@@ -41,7 +41,7 @@ func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID st
 		f.Audiences = []string{}
 	}
 	var created FederatedIdentityCredential
-	err := again(ctx, func() error { return p.c.Post(ctx, federatedPath(appObjectID), f, &created, p.retry()) })
+	err := p.post(ctx, federatedPath(appObjectID), f, &created, p.retry())
 	if err == nil {
 		return &created, nil
 	}
@@ -50,7 +50,7 @@ func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID st
 	}
 	// 409 also answers a credential of another name with the same issuer
 	// and subject: only one of the same name is updated.
-	list, lerr := graph.ListAll[FederatedIdentityCredential](ctx, p.c, federatedPath(appObjectID), p.retry())
+	list, lerr := listAll[FederatedIdentityCredential](ctx, p, federatedPath(appObjectID), p.retry())
 	if lerr != nil {
 		return nil, fmt.Errorf("adding federated credential %q to application %s: %w (and listing the existing ones: %v)", f.Name, appObjectID, err, lerr)
 	}
@@ -69,7 +69,7 @@ func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID st
 // UpdateFederatedCredential updates a federated credential; its name is
 // not sent (it cannot change: replace the credential to rename it).
 func (p *Provider) UpdateFederatedCredential(ctx context.Context, appObjectID, id string, f FederatedIdentityCredential) error {
-	if err := p.c.Patch(ctx, federatedPath(appObjectID)+"/"+idSegment(id), updateBody(f), nil, p.retry()); err != nil {
+	if err := p.patch(ctx, federatedPath(appObjectID)+"/"+idSegment(id), updateBody(f), p.retry()); err != nil {
 		return fmt.Errorf("updating federated credential %s of application %s: %w", id, appObjectID, err)
 	}
 	return nil
@@ -78,7 +78,7 @@ func (p *Provider) UpdateFederatedCredential(ctx context.Context, appObjectID, i
 // DeleteFederatedCredential deletes a federated credential. One already
 // gone is not an error.
 func (p *Provider) DeleteFederatedCredential(ctx context.Context, appObjectID, id string) error {
-	err := p.c.Delete(ctx, federatedPath(appObjectID)+"/"+idSegment(id))
+	err := p.delete(ctx, federatedPath(appObjectID)+"/"+idSegment(id))
 	if err != nil && !graph.IsNotFound(err) {
 		return fmt.Errorf("deleting federated credential %s of application %s: %w", id, appObjectID, err)
 	}

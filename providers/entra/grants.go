@@ -15,7 +15,7 @@ import (
 func (p *Provider) CreateGrant(ctx context.Context, g OAuth2PermissionGrant) (*OAuth2PermissionGrant, error) {
 	g.ID = ""
 	var created OAuth2PermissionGrant
-	err := again(ctx, func() error { return p.c.Post(ctx, "/oauth2PermissionGrants", g, &created, p.retry()) })
+	err := p.post(ctx, "/oauth2PermissionGrants", g, &created, p.retry())
 	if err == nil {
 		return &created, nil
 	}
@@ -60,13 +60,13 @@ func (p *Provider) findGrant(ctx context.Context, g OAuth2PermissionGrant) (*OAu
 
 // findGrants lists the grants a client holds.
 func (p *Provider) findGrants(ctx context.Context, clientID string) ([]OAuth2PermissionGrant, error) {
-	return graph.ListAll[OAuth2PermissionGrant](ctx, p.c, "/oauth2PermissionGrants"+query("$filter", "clientId eq "+quote(clientID)))
+	return listAll[OAuth2PermissionGrant](ctx, p, "/oauth2PermissionGrants"+query("$filter", "clientId eq "+quote(clientID)))
 }
 
 // UpdateGrantScope sets the scope (space-separated permission values) of a
 // grant.
 func (p *Provider) UpdateGrantScope(ctx context.Context, grantID, scope string) error {
-	if err := p.c.Patch(ctx, "/oauth2PermissionGrants/"+idSegment(grantID), map[string]string{"scope": scope}, nil, p.retry()); err != nil {
+	if err := p.patch(ctx, "/oauth2PermissionGrants/"+idSegment(grantID), map[string]string{"scope": scope}, p.retry()); err != nil {
 		return fmt.Errorf("setting the scope of grant %s: %w", grantID, err)
 	}
 	return nil
@@ -74,7 +74,7 @@ func (p *Provider) UpdateGrantScope(ctx context.Context, grantID, scope string) 
 
 // DeleteGrant revokes a grant. One already gone is not an error.
 func (p *Provider) DeleteGrant(ctx context.Context, grantID string) error {
-	err := p.c.Delete(ctx, "/oauth2PermissionGrants/"+idSegment(grantID))
+	err := p.delete(ctx, "/oauth2PermissionGrants/"+idSegment(grantID))
 	if err != nil && !graph.IsNotFound(err) {
 		return fmt.Errorf("deleting grant %s: %w", grantID, err)
 	}

@@ -130,7 +130,7 @@ func (p *Provider) keyCredentials(ctx context.Context, appObjectID string) ([]Ke
 	var app struct {
 		KeyCredentials []KeyCredential `json:"keyCredentials"`
 	}
-	if err := p.c.Get(ctx, "/applications/"+idSegment(appObjectID)+query("$select", "id,keyCredentials"), &app, p.retry()); err != nil {
+	if err := p.get(ctx, "/applications/"+idSegment(appObjectID)+query("$select", "id,keyCredentials"), &app, p.retry()); err != nil {
 		return nil, fmt.Errorf("reading the certificates of application %s: %w", appObjectID, err)
 	}
 	return app.KeyCredentials, nil
@@ -138,7 +138,7 @@ func (p *Provider) keyCredentials(ctx context.Context, appObjectID string) ([]Ke
 
 func (p *Provider) patchKeyCredentials(ctx context.Context, appObjectID string, list []KeyCredential) error {
 	body := map[string]any{"keyCredentials": keyCredentialsBody(list)}
-	return p.c.Patch(ctx, "/applications/"+idSegment(appObjectID), body, nil, p.retry())
+	return p.patch(ctx, "/applications/"+idSegment(appObjectID), body, p.retry())
 }
 
 // findKeyCredential finds a credential by keyId (when given) or by

@@ -33,11 +33,17 @@ func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName str
 	var out PasswordCredential
 	for attempt := 1; ; attempt++ {
 		err = p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/addPassword", body, &out, p.retry())
-		if !isAmbiguous(err) || attempt == ambiguousAttempts || ctx.Err() != nil {
+		if attempt == sendAttempts || ctx.Err() != nil {
 			break
 		}
-		if cerr := p.removeLostPasswords(ctx, appObjectID, displayName, before); cerr != nil {
-			return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w (and cleaning up after it: %v)", displayName, appObjectID, err, cerr)
+		if isAmbiguous(err) {
+			if cerr := p.removeLostPasswords(ctx, appObjectID, displayName, before); cerr != nil {
+				return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w (and cleaning up after it: %v)", displayName, appObjectID, err, cerr)
+			}
+			continue
+		}
+		if !isNotDone(err) {
+			break
 		}
 	}
 	if err != nil {
@@ -55,7 +61,7 @@ func (p *Provider) passwordKeyIDs(ctx context.Context, appObjectID, name string)
 	var app struct {
 		PasswordCredentials []PasswordCredential `json:"passwordCredentials"`
 	}
-	if err := p.c.Get(ctx, "/applications/"+idSegment(appObjectID)+query("$select", "id,passwordCredentials"), &app, p.retry()); err != nil {
+	if err := p.get(ctx, "/applications/"+idSegment(appObjectID)+query("$select", "id,passwordCredentials"), &app, p.retry()); err != nil {
 		return nil, fmt.Errorf("reading the secrets of application %s: %w", appObjectID, err)
 	}
 	ids := map[string]bool{}
@@ -87,9 +93,7 @@ func (p *Provider) removeLostPasswords(ctx context.Context, appObjectID, name st
 // RemovePassword removes a client secret by keyId. A secret (or an
 // application) that is already gone is not an error.
 func (p *Provider) RemovePassword(ctx context.Context, appObjectID, keyID string) error {
-	err := again(ctx, func() error {
-		return p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/removePassword", map[string]string{"keyId": keyID}, nil)
-	})
+	err := p.post(ctx, "/applications/"+idSegment(appObjectID)+"/removePassword", map[string]string{"keyId": keyID}, nil)
 	if err != nil && !isMissingKey(err) {
 		return fmt.Errorf("removing secret %s from application %s: %w", keyID, appObjectID, err)
 	}

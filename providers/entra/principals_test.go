@@ -24,7 +24,7 @@ func newManagedApp(t testing.TB, tn *tenant, workspace, name string) *Applicatio
 }
 
 func TestServicePrincipalLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	app := newManagedApp(t, tn, "sp", "api")
 
@@ -98,7 +98,7 @@ func resourceSP(t testing.TB, tn *tenant, appID string) *ServicePrincipal {
 }
 
 func TestGrantLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	_, client := newClient(t, tn, "grants", "web")
 	graphSP := resourceSP(t, tn, GraphAppID)
@@ -156,7 +156,7 @@ func grantsOf(t testing.TB, tn *tenant, clientID string) []string {
 }
 
 func TestAppRoleAssignmentLifecycle(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	_, client := newClient(t, tn, "roles", "daemon")
 	graphSP := resourceSP(t, tn, GraphAppID)

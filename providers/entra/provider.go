@@ -105,20 +105,27 @@ func (p *Provider) poll(ctx context.Context, try func() (done bool, err error)) 
 	}
 }
 
-// ambiguousAttempts bounds how often a create is sent again after an
-// answer that leaves unknown whether it happened.
-const ambiguousAttempts = 3
+// sendAttempts bounds how often the provider sends one request (the
+// client's own retries happen within each send).
+const sendAttempts = 3
 
-// again sends a create until it gets an answer that says what happened:
-// the client does not repeat a POST after a 504 or a broken connection
-// (the write may have happened), so the caller sends it again here, where
-// repeating is safe: a create that did happen comes back as "already
-// exists", which every caller of again turns into a lookup.
+// again sends a request until it gets an answer that says what happened,
+// at most sendAttempts times. It sends it again after:
+//
+//   - throttling or a server error the client stopped retrying (429, 500,
+//     502, 503): the service did not do the request. A request that waits
+//     out replication delay makes many attempts, and the client's retry
+//     budget is per request, so under heavy throttling it can run out;
+//   - a lost answer (504, broken connection), which the client does not
+//     repeat for a POST because the write may have happened. Repeating it
+//     is safe for the provider's creates: one that did happen comes back
+//     as "already exists", which each of them turns into a lookup.
+//     (AddPassword, the exception, has its own loop.)
 func again(ctx context.Context, send func() error) error {
 	var err error
-	for range ambiguousAttempts {
+	for range sendAttempts {
 		err = send()
-		if !isAmbiguous(err) || ctx.Err() != nil {
+		if !(isAmbiguous(err) || isNotDone(err)) || ctx.Err() != nil {
 			return err
 		}
 	}
@@ -140,4 +147,53 @@ func isAmbiguous(err error) bool {
 		return true
 	}
 	return false
+}
+
+// isNotDone reports whether the service refused a request without doing
+// it, in a way that invites trying again later.
+func isNotDone(err error) bool {
+	switch graph.StatusCode(err) {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable:
+		return true
+	}
+	return false
+}
+
+// The requests of the write methods, each through again.
+
+func (p *Provider) get(ctx context.Context, path string, out any, opts ...graph.RequestOption) error {
+	return again(ctx, func() error { return p.c.Get(ctx, path, out, opts...) })
+}
+
+func (p *Provider) post(ctx context.Context, path string, body, out any, opts ...graph.RequestOption) error {
+	return again(ctx, func() error { return p.c.Post(ctx, path, body, out, opts...) })
+}
+
+func (p *Provider) patch(ctx context.Context, path string, body any, opts ...graph.RequestOption) error {
+	return again(ctx, func() error { return p.c.Patch(ctx, path, body, nil, opts...) })
+}
+
+func (p *Provider) delete(ctx context.Context, path string) error {
+	return again(ctx, func() error { return p.c.Delete(ctx, path) })
+}
+
+func (p *Provider) do(ctx context.Context, method, path string, body, out any, opts ...graph.RequestOption) (*graph.Response, error) {
+	var resp *graph.Response
+	err := again(ctx, func() error {
+		var err error
+		resp, err = p.c.Do(ctx, method, path, body, out, opts...)
+		return err
+	})
+	return resp, err
+}
+
+// listAll reads a whole collection, through again.
+func listAll[T any](ctx context.Context, p *Provider, path string, opts ...graph.RequestOption) ([]T, error) {
+	var out []T
+	err := again(ctx, func() error {
+		var err error
+		out, err = graph.ListAll[T](ctx, p.c, path, opts...)
+		return err
+	})
+	return out, err
 }

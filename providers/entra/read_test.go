@@ -126,7 +126,7 @@ func ok(t testing.TB) func(any, error) {
 }
 
 func TestRead(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	ctx := ctxFor(t)
 	adopt := readFixture(t, tn)
 	req := ReadRequest{Workspace: "read", Adopt: adopt}
@@ -166,7 +166,7 @@ func TestRead(t *testing.T) {
 }
 
 func TestReadEmptyWorkspace(t *testing.T) {
-	tn := sharedTenant(t)
+	tn := startTenant(t, tenantOptions{})
 	snap := must[*Snapshot](t)(tn.p.Read(ctxFor(t), ReadRequest{Workspace: "nothing-here", Adopt: []string{"11111111-2222-3333-4444-555555555555"}}))
 	want := snapshotView{Resources: []string{"Microsoft Graph", "Office 365 SharePoint Online"}}
 	if diff := cmp.Diff(want, viewSnapshot(snap)); diff != "" {
@@ -261,7 +261,8 @@ func checkSeeded(t testing.TB, s *Snapshot, n int) {
 }
 
 func TestReadRequestCount(t *testing.T) {
-	tn := sharedTenant(t)
+	t.Parallel()
+	tn := startTenant(t, tenantOptions{})
 	const n = 200
 	seedWorkspace(t, tn, "bulk200", n)
 	ctx := ctxFor(t)

@@ -15,7 +15,7 @@ import (
 // or nil, nil when it has none.
 func (p *Provider) ServicePrincipalByAppID(ctx context.Context, appID string) (*ServicePrincipal, error) {
 	var sp ServicePrincipal
-	err := p.c.Get(ctx, servicePrincipalByAppIDPath(appID), &sp)
+	err := p.get(ctx, servicePrincipalByAppIDPath(appID), &sp)
 	if graph.IsNotFound(err) {
 		return nil, nil
 	}
@@ -35,14 +35,14 @@ func (p *Provider) CreateServicePrincipal(ctx context.Context, appID string, tag
 		body["tags"] = tags
 	}
 	var sp ServicePrincipal
-	err := again(ctx, func() error { return p.c.Post(ctx, "/servicePrincipals", body, &sp, p.retry()) })
+	err := p.post(ctx, "/servicePrincipals", body, &sp, p.retry())
 	if err == nil {
 		return &sp, nil
 	}
 	if !isAlreadyExists(err) {
 		return nil, fmt.Errorf("creating the service principal of %s: %w", appID, err)
 	}
-	if err := p.c.Get(ctx, servicePrincipalByAppIDPath(appID), &sp, p.retry()); err != nil {
+	if err := p.get(ctx, servicePrincipalByAppIDPath(appID), &sp, p.retry()); err != nil {
 		return nil, fmt.Errorf("reading the existing service principal of %s: %w", appID, err)
 	}
 	if tags != nil && !slices.Equal(sp.Tags, tags) {
@@ -59,7 +59,7 @@ func (p *Provider) UpdateServicePrincipalTags(ctx context.Context, objectID stri
 	if tags == nil {
 		tags = []string{}
 	}
-	if err := p.c.Patch(ctx, "/servicePrincipals/"+idSegment(objectID), map[string]any{"tags": tags}, nil, p.retry()); err != nil {
+	if err := p.patch(ctx, "/servicePrincipals/"+idSegment(objectID), map[string]any{"tags": tags}, p.retry()); err != nil {
 		return fmt.Errorf("updating the tags of service principal %s: %w", objectID, err)
 	}
 	return nil
@@ -68,7 +68,7 @@ func (p *Provider) UpdateServicePrincipalTags(ctx context.Context, objectID stri
 // DeleteServicePrincipal deletes a service principal (Entra removes its
 // grants and role assignments with it). One already gone is not an error.
 func (p *Provider) DeleteServicePrincipal(ctx context.Context, objectID string) error {
-	err := p.c.Delete(ctx, "/servicePrincipals/"+idSegment(objectID))
+	err := p.delete(ctx, "/servicePrincipals/"+idSegment(objectID))
 	if err != nil && !graph.IsNotFound(err) {
 		return fmt.Errorf("deleting service principal %s: %w", objectID, err)
 	}

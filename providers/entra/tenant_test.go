@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,9 +20,10 @@ import (
 // operator, through the same chain entraform uses (endpoint.Transport,
 // auth.Operator, graph.Client).
 type tenant struct {
-	s *localtenant.Server
-	c *graph.Client
-	p *Provider
+	s  *localtenant.Server
+	hc *http.Client
+	c  *graph.Client
+	p  *Provider
 }
 
 type tenantOptions struct {
@@ -32,42 +32,7 @@ type tenantOptions struct {
 	log      io.Writer // the Graph client's debug log
 }
 
-// The fault-free tests share one tenant (starting one costs a second of
-// key generation); each uses its own workspace names.
-var shared struct {
-	once sync.Once
-	tn   *tenant
-	err  error
-	stop func()
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if shared.stop != nil {
-		shared.stop()
-	}
-	os.Exit(code)
-}
-
-// sharedTenant is the package's fault-free tenant.
-func sharedTenant(t testing.TB) *tenant {
-	t.Helper()
-	shared.once.Do(func() {
-		s, err := localtenant.Start(context.Background(), localtenant.Options{})
-		if err != nil {
-			shared.err = err
-			return
-		}
-		shared.stop = func() { s.Close() }
-		shared.tn, shared.err = connect(s, Options{}, nil)
-	})
-	if shared.err != nil {
-		t.Fatal(shared.err)
-	}
-	return shared.tn
-}
-
-// startTenant starts a tenant of its own for one test.
+// startTenant starts a tenant for one test (in a fraction of a second).
 func startTenant(t testing.TB, o tenantOptions) *tenant {
 	t.Helper()
 	s, err := localtenant.Start(context.Background(), localtenant.Options{Faults: o.faults})
@@ -79,6 +44,9 @@ func startTenant(t testing.TB, o tenantOptions) *tenant {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Runs before s.Close: an HTTP/2 connection the client keeps open
+	// would hold the server's shutdown for a second.
+	t.Cleanup(tn.hc.CloseIdleConnections)
 	return tn
 }
 
@@ -105,7 +73,7 @@ func connect(s *localtenant.Server, o Options, log io.Writer) (*tenant, error) {
 	if o.ReplicationTimeout == 0 {
 		o.ReplicationTimeout = 20 * time.Second
 	}
-	return &tenant{s: s, c: c, p: New(c, o)}, nil
+	return &tenant{s: s, hc: hc, c: c, p: New(c, o)}, nil
 }
 
 // graphRequests counts the Graph requests in the tenant's log since the

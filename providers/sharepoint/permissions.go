@@ -45,6 +45,8 @@ func (p *Provider) CreateSitePermission(ctx context.Context, siteID string, app 
 		switch {
 		case err == nil:
 			return &created, nil
+		case isNotDone(err) && attempt < 3:
+			continue
 		case isAmbiguous(err) && attempt < 3:
 			existing, lerr := p.permissionOf(ctx, siteID, app.ID)
 			if lerr != nil {
@@ -101,6 +103,29 @@ func isUnknownApplication(err error) bool {
 		(strings.Contains(msg, "not found") || strings.Contains(msg, "does not exist") || strings.Contains(msg, "no application") || strings.Contains(msg, "not exist"))
 }
 
+// isNotDone reports whether the service refused a request without doing
+// it (throttling or a server error the client stopped retrying).
+func isNotDone(err error) bool {
+	switch graph.StatusCode(err) {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable:
+		return true
+	}
+	return false
+}
+
+// again sends an idempotent request (PATCH, DELETE) up to three times
+// while the failure says it may be repeated.
+func again(ctx context.Context, send func() error) error {
+	var err error
+	for range 3 {
+		err = send()
+		if !(isNotDone(err) || isAmbiguous(err)) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
 // isAmbiguous reports whether a failed write may have happened anyway: a
 // 504 Gateway Timeout or a transport failure (no status at all).
 func isAmbiguous(err error) bool {
@@ -135,7 +160,10 @@ func (p *Provider) UpdateSitePermission(ctx context.Context, siteID, permissionI
 		roles = []string{}
 	}
 	body := map[string]any{"roles": roles}
-	if err := p.c.Patch(ctx, permissionPath(siteID, permissionID), body, nil, graph.RetryReplication(p.replication)); err != nil {
+	err := again(ctx, func() error {
+		return p.c.Patch(ctx, permissionPath(siteID, permissionID), body, nil, graph.RetryReplication(p.replication))
+	})
+	if err != nil {
 		return fmt.Errorf("setting roles %v of permission %s on site %s: %w", roles, permissionID, siteID, err)
 	}
 	return nil
@@ -144,7 +172,7 @@ func (p *Provider) UpdateSitePermission(ctx context.Context, siteID, permissionI
 // DeleteSitePermission removes a site permission. One already gone is not
 // an error.
 func (p *Provider) DeleteSitePermission(ctx context.Context, siteID, permissionID string) error {
-	err := p.c.Delete(ctx, permissionPath(siteID, permissionID))
+	err := again(ctx, func() error { return p.c.Delete(ctx, permissionPath(siteID, permissionID)) })
 	if err != nil && !graph.IsNotFound(err) {
 		return fmt.Errorf("deleting permission %s of site %s: %w", permissionID, siteID, err)
 	}

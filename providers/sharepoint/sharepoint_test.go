@@ -59,6 +59,9 @@ func startTenant(t *testing.T) *tenant {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Runs before s.Close: an HTTP/2 connection the client keeps open
+	// would hold the server's shutdown for a second.
+	t.Cleanup(hc.CloseIdleConnections)
 	opts := entra.Options{ReplicationTimeout: 10 * time.Second}
 	return &tenant{
 		s: s, hc: hc, c: c, entra: entra.New(c, opts), p: New(c, Options{ReplicationTimeout: 10 * time.Second}),
