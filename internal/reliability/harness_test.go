@@ -28,6 +28,7 @@ type harness struct {
 	tenant *localtenant.Server
 	faults localtenant.Faults
 	wire   *wire
+	home   string
 	env    []string
 	// baseline holds the ids of the service principals, grants and
 	// assignments the tenant had before the test: they are never orphans.
@@ -47,8 +48,8 @@ func newHarness(t *testing.T, faults localtenant.Faults) *harness {
 	t.Cleanup(func() { s.Close() })
 	h := &harness{t: t, tenant: s, faults: faults, outputs: map[string]string{}}
 	h.wire = newWire(t, s.HTTPClient().Transport)
-	home := t.TempDir()
-	h.env = []string{"HOME=" + home, "NO_COLOR=1", "TMPDIR=" + os.TempDir(), "PATH=" + os.Getenv("PATH")}
+	h.home = t.TempDir()
+	h.env = []string{"HOME=" + h.home, "NO_COLOR=1", "TMPDIR=" + os.TempDir(), "PATH=" + os.Getenv("PATH")}
 	for _, e := range s.Env() {
 		switch e.Key {
 		case "ENTRAFORM_ENDPOINT":

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -108,7 +109,7 @@ func newWire(t *testing.T, upstream http.RoundTripper) *wire {
 	w.srv = &http.Server{
 		Handler:   w,
 		TLSConfig: &tls.Config{GetCertificate: w.certificate, NextProtos: []string{"h2", "http/1.1"}},
-		ErrorLog:  nil,
+		ErrorLog:  log.New(io.Discard, "", 0), // refused handshakes are the point of some tests
 	}
 	go w.srv.ServeTLS(w.ln, "", "")
 	t.Cleanup(func() { w.srv.Close() })
