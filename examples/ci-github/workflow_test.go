@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -261,14 +260,3 @@ func TestEvalCondition(t *testing.T) {
 		}
 	}
 }
-
-// wd is the example directory: tests run in their package's directory.
-func wd(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-var _ = filepath.Join
