@@ -10,7 +10,7 @@ import (
 // unknown take the actual value (the tenant decides them), and the
 // returned merged value is what the object will be after apply.
 func diffAttributes(t ObjectType, actual, desired cty.Value) (merged cty.Value, changed, replace []string) {
-	out := map[string]cty.Value{}
+	out := make(map[string]cty.Value, len(schemas[t]))
 	for _, a := range schemas[t] {
 		want := desired.GetAttr(a.Name)
 		have := actual.GetAttr(a.Name)

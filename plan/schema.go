@@ -98,7 +98,24 @@ func Schema(t ObjectType) []Attribute { return schemas[t] }
 
 // ObjectTypeOf returns the cty object type of an object type's values.
 func ObjectTypeOf(t ObjectType) cty.Type {
-	attrs := map[string]cty.Type{}
+	if ty, ok := objectTypes[t]; ok {
+		return ty
+	}
+	return objectType(t)
+}
+
+// objectTypes holds the cty type of every object type, built once: a plan
+// asks for them for every change, and building one allocates its maps.
+var objectTypes = func() map[ObjectType]cty.Type {
+	out := make(map[ObjectType]cty.Type, len(schemas))
+	for t := range schemas {
+		out[t] = objectType(t)
+	}
+	return out
+}()
+
+func objectType(t ObjectType) cty.Type {
+	attrs := make(map[string]cty.Type, len(schemas[t]))
 	for _, a := range schemas[t] {
 		attrs[a.Name] = a.Type
 	}
@@ -119,7 +136,7 @@ func attribute(t ObjectType, name string) (Attribute, bool) {
 // attributes are null; a value of type cty.Value is taken as is. It panics
 // on a name not in the schema: that is a programming error.
 func NewValue(t ObjectType, v map[string]any) cty.Value {
-	out := map[string]cty.Value{}
+	out := make(map[string]cty.Value, len(schemas[t]))
 	for _, a := range schemas[t] {
 		out[a.Name] = cty.NullVal(a.Type)
 	}
