@@ -142,7 +142,10 @@ func (l *loader) evaluate() hcl.Diagnostics {
 		l.cfg.Outputs = append(l.cfg.Outputs, o)
 	}
 	l.cfg.state = l.st
-	if !diags.HasErrors() {
+	// Outputs are evaluated once here to report their errors early; with
+	// none there is nothing to report, and evaluating would build every
+	// application's value again.
+	if !diags.HasErrors() && len(l.cfg.Outputs) > 0 {
 		_, d := l.cfg.EvalOutputs(nil)
 		diags = append(diags, d...)
 	}
