@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Staleness compares a saved plan with one made now from the same
@@ -30,6 +31,10 @@ func Staleness(saved, fresh *Plan) []string {
 		f := fresh.Change(s.Address)
 		if f == nil {
 			out = append(out, fmt.Sprintf("%s: no longer needs a change (someone changed it in the tenant)", s.Address))
+			continue
+		}
+		if f.Type != s.Type {
+			out = append(out, fmt.Sprintf("%s: %s in the saved plan, but %s now", s.Address, article(string(s.Type)), article(string(f.Type))))
 			continue
 		}
 		if f.Action != s.Action {
@@ -60,6 +65,15 @@ func changedAttributes(a, b *Change) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// article puts "a" or "an" before an object type ("an application").
+func article(typ string) string {
+	name := strings.ReplaceAll(typ, "_", " ")
+	if name != "" && strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 func joinNames(names []string) string {
