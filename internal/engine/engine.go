@@ -68,9 +68,34 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 	if e.Naive {
 		read = e.Entra.ReadNaive
 	}
+	// The sites need nothing the directory read finds: both run at once,
+	// so a refresh waits for the longer of the two, not their sum.
+	type siteRead struct {
+		sites map[string]*sharepoint.Site
+		perms map[string][]sharepoint.Permission
+		err   error
+	}
+	sitesDone := make(chan siteRead, 1)
+	if len(cfg.Sites) > 0 {
+		var urls []string
+		for _, s := range cfg.Sites {
+			urls = append(urls, s.URL)
+		}
+		go func() {
+			var r siteRead
+			r.sites, r.perms, r.err = e.SharePoint.Sites(ctx, urls)
+			sitesDone <- r
+		}()
+	} else {
+		sitesDone <- siteRead{}
+	}
 	snap, err := read(ctx, req)
+	sr := <-sitesDone
 	if err != nil {
 		return nil, fmt.Errorf("reading the tenant: %w", err)
+	}
+	if sr.err != nil {
+		return nil, fmt.Errorf("reading sites: %w", sr.err)
 	}
 	out := &plan.Snapshot{
 		TenantID:          e.TenantID,
@@ -85,20 +110,12 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 		KeyFiles:          map[string]plan.KeyFile{},
 	}
 	if len(cfg.Sites) > 0 {
-		var urls []string
 		for _, s := range cfg.Sites {
-			urls = append(urls, s.URL)
-		}
-		sites, perms, err := e.SharePoint.Sites(ctx, urls)
-		if err != nil {
-			return nil, fmt.Errorf("reading sites: %w", err)
-		}
-		for _, s := range cfg.Sites {
-			if site := sites[s.URL]; site != nil {
+			if site := sr.sites[s.URL]; site != nil {
 				out.Sites[s.Addr] = site
 			}
 		}
-		out.SitePermissions = perms
+		out.SitePermissions = sr.perms
 	}
 	if err := readLocalFiles(cfg, out); err != nil {
 		return nil, err
