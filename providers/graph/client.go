@@ -36,7 +36,18 @@ type config struct {
 	sleep               func(context.Context, time.Duration) error
 	now                 func() time.Time
 	jitter              func(time.Duration) time.Duration
+	// maxAnswer bounds the body of one answer and maxPages the pages of
+	// one listing, so that a broken or hostile service cannot make the
+	// client read forever.
+	maxAnswer int64
+	maxPages  int
 }
+
+// Bounds of one answer and one listing (see config).
+const (
+	defaultMaxAnswer = 256 << 20
+	defaultMaxPages  = 100000
+)
 
 // New builds a Client. Options.Tokens is required.
 func New(opts Options) (*Client, error) {
@@ -53,6 +64,8 @@ func New(opts Options) (*Client, error) {
 		sleep:            opts.Sleep,
 		now:              opts.Now,
 		jitter:           opts.Jitter,
+		maxAnswer:        defaultMaxAnswer,
+		maxPages:         defaultMaxPages,
 	}
 	switch {
 	case cfg.maxRetries == 0:
@@ -192,9 +205,12 @@ func (c *Client) Do(ctx context.Context, method, pathOrURL string, body, out any
 		return nil, fmt.Errorf("%s %s: %w", method, redactURL(u), unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.maxAnswer+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: reading the answer: %w", method, redactURL(u), err)
+	}
+	if int64(len(data)) > c.cfg.maxAnswer {
+		return nil, fmt.Errorf("%s %s: the answer is larger than %d MiB; refusing to read more", method, redactURL(u), c.cfg.maxAnswer>>20)
 	}
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: requestIDOf(resp.Header), Body: data}
 	if resp.StatusCode >= 400 {

@@ -76,4 +76,10 @@
 // (secretText, client_secret, client_assertion, key, password, tokens, ...)
 // and anything shaped like a JWT redacted. Authorization headers are never
 // written.
+//
+// # Bounds
+//
+// An answer body larger than 256 MiB, or a listing that is still sending
+// next links after 100,000 pages, ends in an error instead of reading on;
+// a $batch item without a valid status is an error of that item.
 package graph

@@ -23,6 +23,9 @@ func (c *Client) List(ctx context.Context, pathOrURL string, each func(json.RawM
 	next := pathOrURL
 	seen := map[string]bool{}
 	for pages := 1; next != ""; pages++ {
+		if pages > c.cfg.maxPages {
+			return fmt.Errorf("listing %s: more than %d pages; the service keeps sending next links", pathOrURL, c.cfg.maxPages)
+		}
 		if seen[next] {
 			return fmt.Errorf("listing %s: page %d links back to an earlier page", pathOrURL, pages)
 		}
