@@ -61,6 +61,7 @@ func runExport(ctx context.Context, m *Meta, args []string) int {
 		Sites:     sites,
 		Workspace: workspace,
 		TenantID:  tenantID,
+		Cloud:     *cloudName,
 	})
 	if err != nil {
 		m.Errorf("%v", err)

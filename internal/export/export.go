@@ -25,6 +25,9 @@ type Options struct {
 	Workspace string
 	// TenantID names the tenant in the files' header.
 	TenantID string
+	// Cloud is the tenant's cloud; anything but "" and "public" is written
+	// in a tenant block (TenantFile), so the plan reads the same cloud.
+	Cloud string
 	// Now dates the header (default time.Now).
 	Now time.Time
 }
@@ -53,8 +56,12 @@ type Exported struct {
 	File        string
 }
 
-// SitesFile is the name of the file that holds the site blocks.
-const SitesFile = "sites.entra.hcl"
+// SitesFile and TenantFile are the names of the files that hold the site
+// blocks and the tenant block.
+const (
+	SitesFile  = "sites.entra.hcl"
+	TenantFile = "tenant.entra.hcl"
+)
 
 // Export reads the applications and sites opts names and renders them as
 // configuration files.
@@ -101,12 +108,11 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 		blockOf[id] = b.Name
 		apps = append(apps, b)
 	}
-	// Block names are unique, so are file names; sites.entra.hcl cannot
-	// collide because an application named "sites" gets sites.entra.hcl
-	// only if no site is exported.
+	// Block names are unique, so are file names; an application named
+	// "sites" or "tenant" moves aside when those files are written.
 	for _, b := range apps {
 		file := b.Name + ".entra.hcl"
-		if file == SitesFile && len(opts.Sites) > 0 {
+		if (file == SitesFile && len(opts.Sites) > 0) || file == TenantFile {
 			file = "application_" + file
 		}
 		header := []string{
@@ -146,6 +152,9 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 			"The Sites.Selected grants of the exported applications; sites are read, never created.",
 		}
 		res.Files = append(res.Files, File{Name: SitesFile, Src: writeSites(blocks, header)})
+	}
+	if opts.Cloud != "" && !strings.EqualFold(opts.Cloud, "public") {
+		res.Files = append(res.Files, File{Name: TenantFile, Src: writeTenant(opts.Cloud)})
 	}
 	sort.SliceStable(res.Files, func(i, j int) bool { return res.Files[i].Name < res.Files[j].Name })
 	return res, nil

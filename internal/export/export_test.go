@@ -404,19 +404,21 @@ func TestIdentifier(t *testing.T) {
 }
 
 func TestExportNamesAndFiles(t *testing.T) {
-	src := tenantWith(newApp(id1, "Reader"), newApp(id2, "reader"))
-	res := run(t, src, Options{Names: []string{"read*"}})
+	src := tenantWith(newApp(id1, "Reader"), newApp(id2, "reader"), newApp("aaaaaaaa-0000-4000-8000-000000000003", "Tenant"))
+	res := run(t, src, Options{Names: []string{"read*", "tenant"}, Cloud: "usgov"})
 	var files []string
 	for _, f := range res.Files {
 		files = append(files, f.Name)
 	}
-	if diff := cmp.Diff([]string{"reader.entra.hcl", "reader_2.entra.hcl"}, files); diff != "" {
+	if diff := cmp.Diff([]string{"application_tenant.entra.hcl", "reader.entra.hcl", "reader_2.entra.hcl", "tenant.entra.hcl"}, files); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"read"}, src.prefixes); diff != "" {
+	if diff := cmp.Diff([]string{"read", "tenant"}, src.prefixes); diff != "" {
 		t.Errorf("the tenant is asked for the literal prefix of the pattern (-want +got):\n%s", diff)
 	}
-	load(t, res)
+	if cfg := load(t, res); cfg.Tenant.Cloud != "usgov" {
+		t.Errorf("cloud = %q, want usgov", cfg.Tenant.Cloud)
+	}
 }
 
 func TestExportErrors(t *testing.T) {

@@ -133,6 +133,13 @@ func writeSites(sites []*siteBlock, header []string) []byte {
 	return hclwrite.Format(f.Bytes())
 }
 
+// writeTenant renders the tenant block of a cloud other than public.
+func writeTenant(cloud string) []byte {
+	f := hclwrite.NewEmptyFile()
+	f.Body().AppendNewBlock("tenant", nil).Body().SetAttributeValue("cloud", cty.StringVal(strings.ToLower(cloud)))
+	return hclwrite.Format(f.Bytes())
+}
+
 // comment appends # lines, each paragraph wrapped at commentWidth.
 func comment(body *hclwrite.Body, indent string, paragraphs ...string) {
 	var toks hclwrite.Tokens
