@@ -202,4 +202,3 @@ func must(t *testing.T, run func(args ...string) (int, string, string), want int
 	}
 	return stdout, stderr
 }
-
