@@ -103,7 +103,9 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 		r.addApp(app)
 	}
 	for _, sp := range taggedSPs {
-		r.addSP(sp)
+		if sp != nil { // a null item of the list names nothing
+			r.addSP(sp)
+		}
 	}
 	needFederated = append(needFederated, r.needFederated...)
 
