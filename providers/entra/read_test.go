@@ -3,7 +3,7 @@ package entra
 import (
 	"fmt"
 	"slices"
-		"testing"
+	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
