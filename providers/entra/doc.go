@@ -51,9 +51,9 @@
 // What the per-resource way does not see: grants and role assignments of
 // the workspace's principals on a resource that is neither Graph, nor
 // SharePoint, nor in ReadRequest.Resources, nor requested by any
-// application's requiredResourceAccess. The engine passes every resource
-// its configuration names, so only grants made outside entraform on other
-// resources go unseen, and only in workspaces above the limit.
+// application's requiredResourceAccess. When the engine passes every
+// resource its configuration names, only grants made outside entraform on
+// other resources go unseen, and only in workspaces above the limit.
 //
 // ReadNaive is a benchmark baseline only (one GET per object and child,
 // as Terraform's azuread provider refreshes); the engine never calls it.
