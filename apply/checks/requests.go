@@ -32,6 +32,11 @@ func (r *checkRun) send(ctx context.Context, token string, claims Claims, q *con
 		return rr, &Problem{Code: CodeTokenNotSent, Request: q.Name, Message: fmt.Sprintf(
 			"request %q was not sent: %s is neither Microsoft Graph, SharePoint nor the API the check signed in for (%s), and the app's token must not leave them", q.Name, host, r.target.Resource)}
 	}
+	if u.Scheme != "https" && !isLoopback(u) { // over http a token stays on the machine only
+		rr.Error = "not sent: the token goes only over https"
+		return rr, &Problem{Code: CodeTokenNotSent, Request: q.Name, Message: fmt.Sprintf(
+			"request %q was not sent: %s is not https, and the app's token must not cross the network in clear text; use https://%s%s", q.Name, q.URL, u.Host, u.RequestURI())}
+	}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	var body io.Reader
