@@ -1,0 +1,4 @@
+application "a" {
+  adopt        = "not-a-guid"
+  display_name = "A"
+}

@@ -1,0 +1,3 @@
+site "x" {
+  url = "http://evil.example.org/sites/hr"
+}

@@ -1,0 +1,4 @@
+application "a" {
+  count        = -1
+  display_name = "A"
+}

@@ -1,0 +1,4 @@
+application "a" {
+  count        = 100000000
+  display_name = "A"
+}

@@ -1,0 +1,6 @@
+application "a" {
+  display_name = "A"
+}
+application "a" {
+  display_name = "B"
+}

@@ -1,0 +1,4 @@
+application "a" {
+  for_each     = "abc"
+  display_name = each.key
+}

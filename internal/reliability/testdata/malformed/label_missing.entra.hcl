@@ -1,0 +1,3 @@
+application {
+  display_name = "A"
+}

@@ -1,0 +1,3 @@
+application "a" "b" {
+  display_name = "A"
+}

@@ -1,0 +1,6 @@
+tenant {
+  workspace = "a"
+}
+tenant {
+  workspace = "b"
+}

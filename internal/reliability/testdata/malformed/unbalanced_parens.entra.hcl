@@ -1,0 +1,3 @@
+application "a" {
+  display_name = ((("A")
+}

@@ -1,0 +1,2 @@
+application "a" {
+  display_name = "A"

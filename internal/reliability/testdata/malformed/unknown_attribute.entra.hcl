@@ -1,0 +1,4 @@
+application "a" {
+  display_name = "A"
+  colour = "blue"
+}

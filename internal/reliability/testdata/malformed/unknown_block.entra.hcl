@@ -1,0 +1,3 @@
+resource "azuread_application" "a" {
+  display_name = "A"
+}

@@ -1,0 +1,6 @@
+application "a" {
+  display_name = "A"
+  permission "graph" {
+    application = ["Sites.ReadEverything.All"]
+  }
+}

@@ -1,0 +1,6 @@
+application "a" {
+  display_name = "A"
+  permission "no_such_api" {
+    application = ["Read"]
+  }
+}

@@ -1,0 +1,4 @@
+application "a" {
+  notes = <<EOT
+never ends
+}

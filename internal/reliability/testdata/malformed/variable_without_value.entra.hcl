@@ -1,0 +1,6 @@
+variable "name" {
+  type = string
+}
+application "a" {
+  display_name = var.name
+}

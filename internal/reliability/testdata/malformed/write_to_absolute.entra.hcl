@@ -1,0 +1,6 @@
+application "a" {
+  display_name = "A"
+  secret "s" {
+    write_to = "/etc/cron.d/entraform"
+  }
+}
