@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
 
@@ -35,6 +36,11 @@ type App struct {
 type ConfidentialClient struct {
 	app    App
 	client confidential.Client
+	// mu lets one caller at a time ask MSAL: MSAL answers from its cache
+	// in microseconds, but callers that arrive together on a cold cache
+	// would each sign in (a refresh's first parallel requests did, up to
+	// seven token requests where one is enough).
+	mu sync.Mutex
 }
 
 // NewSecretClient signs in with a client secret.
@@ -102,7 +108,9 @@ func newConfidential(app App, cred confidential.Credential) (*ConfidentialClient
 // Token returns an app-only access token for scopes (normally one
 // "<resource>/.default" scope), from MSAL's cache when it holds a valid one.
 func (c *ConfidentialClient) Token(ctx context.Context, scopes []string) (Token, error) {
+	c.mu.Lock()
 	res, err := c.client.AcquireTokenByCredential(ctx, scopes)
+	c.mu.Unlock()
 	if err != nil {
 		return Token{}, fmt.Errorf("token for %s as app %s: %w", scopesString(scopes), c.app.ClientID, signInError(err))
 	}
