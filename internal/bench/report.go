@@ -2,6 +2,7 @@ package bench
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -89,11 +90,12 @@ func (r *Report) writeMain(b *strings.Builder) {
 	writeTable(b, head, rows)
 }
 
-// writeRounds compares each apply with the rounds the target allows:
-// dependency depth x ceil(N / parallelism) waves of requests.
+// writeRounds compares each apply with the rounds the target allows,
+// dependency depth x ceil(N / parallelism) waves of requests, and with
+// the least any schedule of its changes and of its requests could take.
 func (r *Report) writeRounds(b *strings.Builder) {
 	top := slices.Max(r.Latencies)
-	head := []string{"N", "apply", "changes", "requests", "rounds (depth)", "bound depth x ceil(N/P)", "requests / P"}
+	head := []string{"N", "apply", "changes", "requests", "rounds (depth)", "bound depth x ceil(N/P)", "changes / P", "requests / P"}
 	if top > 0 {
 		head = append(head, "wall / latency at "+latencyName(top))
 	}
@@ -105,7 +107,7 @@ func (r *Report) writeRounds(b *strings.Builder) {
 				continue
 			}
 			row := []string{fmt.Sprint(n), run, fmt.Sprint(m.Changes), fmt.Sprint(m.Requests), fmt.Sprint(m.Rounds),
-				fmt.Sprint(m.Rounds * ceilDiv(n, r.Parallelism)), fmt.Sprint(ceilDiv(m.Requests, r.Parallelism))}
+				fmt.Sprint(m.Rounds * ceilDiv(n, r.Parallelism)), fmt.Sprint(ceilDiv(m.Changes, r.Parallelism)), fmt.Sprint(ceilDiv(m.Requests, r.Parallelism))}
 			if top > 0 {
 				row = append(row, fmt.Sprintf("%.0f", float64(m.Wall)/float64(top)))
 			}
@@ -275,4 +277,17 @@ func formatDuration(d time.Duration) string {
 
 func formatBytes(n uint64) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// ReadReport reads a report written as JSON (entraform bench -json), to
+// render it again.
+func ReadReport(r io.Reader) (*Report, error) {
+	var rep Report
+	if err := json.NewDecoder(r).Decode(&rep); err != nil {
+		return nil, fmt.Errorf("reading a benchmark report: %w", err)
+	}
+	if len(rep.Sizes) == 0 || len(rep.Latencies) == 0 {
+		return nil, fmt.Errorf("reading a benchmark report: no sizes or latencies")
+	}
+	return &rep, nil
 }

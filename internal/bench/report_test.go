@@ -2,8 +2,10 @@ package bench
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,5 +76,32 @@ func TestWriteMarkdown(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), got.String()); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadReport renders a report saved as JSON exactly as the report
+// itself (entraform bench -from-json).
+func TestReadReport(t *testing.T) {
+	rep := fixedReport()
+	data, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadReport(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got bytes.Buffer
+	if err := rep.WriteMarkdown(&want); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.WriteMarkdown(&got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+		t.Errorf("report from JSON (-want +got):\n%s", diff)
+	}
+	if _, err := ReadReport(strings.NewReader(`{"sizes":[]}`)); err == nil {
+		t.Error("ReadReport accepted a report without sizes")
 	}
 }

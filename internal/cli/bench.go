@@ -16,7 +16,7 @@ import (
 // runBench runs the benchmarks of docs/BENCHMARKS.md: local tenants with
 // injected latency, plans and applies of generated configurations.
 func runBench(ctx context.Context, m *Meta, args []string) int {
-	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process]")
+	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process] [-from-json=FILE]")
 	sizes := fs.String("n", "10,100,1000", "numbers of applications, comma-separated")
 	latencies := fs.String("latency", "0,20ms,50ms", "latencies the local tenant adds to every request, comma-separated")
 	parallelism := fs.Int("parallelism", 10, "changes an apply has in flight")
@@ -25,6 +25,7 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 	out := fs.String("out", "", "write the Markdown report to FILE instead of stdout")
 	reqLog := fs.String("request-log", "", "write each local tenant's request log (JSON lines) into DIR")
 	dir := fs.String("dir", "", "keep the generated configurations and secret files in DIR (default: a temporary directory)")
+	fromJSON := fs.String("from-json", "", "measure nothing: render the report saved by an earlier -json FILE")
 	inProcess := fs.Bool("in-process", false, "run the local tenants inside this process instead of as `entraform tenant serve` child processes")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
@@ -57,7 +58,21 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("-latency: %v", err)
 		return ExitError
 	}
-	rep, runErr := bench.Run(ctx, opts)
+	var (
+		rep    *bench.Report
+		runErr error
+	)
+	if *fromJSON != "" {
+		f, err := os.Open(m.Path(*fromJSON))
+		if err != nil {
+			m.Errorf("%v", err)
+			return ExitError
+		}
+		rep, runErr = bench.ReadReport(f)
+		f.Close()
+	} else {
+		rep, runErr = bench.Run(ctx, opts)
+	}
 	if runErr != nil {
 		m.Errorf("%v", runErr)
 	}
