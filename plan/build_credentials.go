@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -24,7 +25,9 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 	for _, s := range app.Secrets {
 		addr := fmt.Sprintf("%s.secret.%s", app.Addr, s.Name)
 		file, hasFile := b.snap.SecretFiles[s.WriteTo]
-		cur, found := pickSecret(existing, s.Name, file.KeyID)
+		cur, found := pick(existing, s.Name, file.KeyID, func(p entra.PasswordCredential) credential {
+			return credential{p.KeyID, p.DisplayName, p.KeyID, p.EndDateTime}
+		})
 		desired := NewValue(TypeSecret, map[string]any{
 			"display_name": s.Name,
 			"end_date":     unknownString,
@@ -73,32 +76,6 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 	}
 }
 
-// pickSecret finds the declared secret among the application's: the one
-// whose key id is the block label (export names secrets without a usable
-// display name that way), else the one whose key id the write_to file
-// holds, else the newest by that name.
-func pickSecret(list []entra.PasswordCredential, name, fileKeyID string) (entra.PasswordCredential, bool) {
-	for _, p := range list {
-		if strings.EqualFold(p.KeyID, name) {
-			return p, true
-		}
-	}
-	var best entra.PasswordCredential
-	found := false
-	for _, p := range list {
-		if p.DisplayName != name {
-			continue
-		}
-		if fileKeyID != "" && strings.EqualFold(p.KeyID, fileKeyID) {
-			return p, true
-		}
-		if !found || (p.EndDateTime != nil && best.EndDateTime != nil && p.EndDateTime.After(*best.EndDateTime)) {
-			best, found = p, true
-		}
-	}
-	return best, found
-}
-
 func (b *builder) secretReplaceReason(s *config.Secret, cur entra.PasswordCredential, file SecretFile, hasFile bool) string {
 	now := b.snap.Now
 	switch {
@@ -124,7 +101,9 @@ func (b *builder) certificates(app *config.Application, actual *entra.Applicatio
 	for _, cert := range app.Certificates {
 		addr := fmt.Sprintf("%s.certificate.%s", app.Addr, cert.Name)
 		file := b.snap.KeyFiles[cert.PrivateKeyFile]
-		cur, found := pickCertificate(existing, cert.Name, file.Thumbprint)
+		cur, found := pick(existing, cert.Name, file.Thumbprint, func(k entra.KeyCredential) credential {
+			return credential{k.KeyID, k.DisplayName, k.CustomKeyIdentifier, k.EndDateTime}
+		})
 		thumb := unknownString
 		if file.Exists {
 			thumb = cty.StringVal(file.Thumbprint)
@@ -218,32 +197,6 @@ func (b *builder) warnKept(rng hcl.Range, addr, why, remedy string) {
 	})
 }
 
-// pickCertificate finds the declared certificate among the application's:
-// the one whose key id is the block label (export names credentials
-// without a usable display name that way), else the one with the key
-// file's thumbprint, else the newest by display name.
-func pickCertificate(list []entra.KeyCredential, name, thumbprint string) (entra.KeyCredential, bool) {
-	for _, k := range list {
-		if strings.EqualFold(k.KeyID, name) {
-			return k, true
-		}
-	}
-	var best entra.KeyCredential
-	found := false
-	for _, k := range list {
-		if k.DisplayName != name {
-			continue
-		}
-		if thumbprint != "" && strings.EqualFold(k.CustomKeyIdentifier, thumbprint) {
-			return k, true
-		}
-		if !found || (k.EndDateTime != nil && best.EndDateTime != nil && k.EndDateTime.After(*best.EndDateTime)) {
-			best, found = k, true
-		}
-	}
-	return best, found
-}
-
 // federatedCredentials plans the federated identity credentials, matched
 // by name (which cannot change).
 func (b *builder) federatedCredentials(app *config.Application, actual *entra.Application) {
@@ -281,4 +234,41 @@ func (b *builder) federatedCredentials(app *config.Application, actual *entra.Ap
 		addr := fmt.Sprintf("%s.federated_credential.%s", app.Addr, n)
 		b.add(deletion(addr, TypeFederatedCredential, n, federatedValue(f), app.Addr, f))
 	}
+}
+
+// credential is what finding a secret or certificate needs of it.
+type credential struct {
+	keyID, displayName string
+	// fingerprint is what the local file knows of it: the key id a
+	// write_to file holds, or the thumbprint of the key file's certificate.
+	fingerprint string
+	end         *time.Time
+}
+
+// pick finds the declared credential called name among the application's:
+// the one whose key id is the block label (export names credentials
+// without a usable display name that way), else the one the local file
+// matches, else the newest with that display name.
+func pick[T any](list []T, name, fingerprint string, meta func(T) credential) (T, bool) {
+	var best T
+	var bestEnd *time.Time
+	found := false
+	for _, item := range list {
+		if strings.EqualFold(meta(item).keyID, name) {
+			return item, true
+		}
+	}
+	for _, item := range list {
+		m := meta(item)
+		if m.displayName != name {
+			continue
+		}
+		if fingerprint != "" && strings.EqualFold(m.fingerprint, fingerprint) {
+			return item, true
+		}
+		if !found || (m.end != nil && bestEnd != nil && m.end.After(*bestEnd)) {
+			best, bestEnd, found = item, m.end, true
+		}
+	}
+	return best, found
 }

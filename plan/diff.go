@@ -30,8 +30,11 @@ func diffAttributes(t ObjectType, actual, desired cty.Value) (merged cty.Value, 
 	return cty.ObjectVal(out), changed, replace
 }
 
-// equalValues compares two attribute values, treating null and empty
-// lists, and null and empty strings, as the same: Graph returns either.
+// Equal compares two attribute values as a plan does: null and empty
+// lists, null and empty strings, null and false are the same (Graph
+// returns either), and an unknown value equals nothing.
+func Equal(a, b cty.Value) bool { return equalValues(a, b) }
+
 func equalValues(a, b cty.Value) bool {
 	if !a.IsKnown() || !b.IsKnown() {
 		return false

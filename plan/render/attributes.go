@@ -123,21 +123,8 @@ func isList(v cty.Value) bool {
 	return t.IsListType() || t.IsSetType() || t.IsTupleType()
 }
 
-func sameValue(a, b cty.Value) bool {
-	if !a.IsKnown() || !b.IsKnown() {
-		return false
-	}
-	if isAbsent(a) && isAbsent(b) {
-		return true
-	}
-	if a.IsNull() || b.IsNull() {
-		return false
-	}
-	if a.Type() == cty.Bool && b.Type() == cty.Bool {
-		return a.Equals(b).True()
-	}
-	return a.Equals(b).True()
-}
+// sameValue: what the plan considers equal is not shown as a change.
+func sameValue(a, b cty.Value) bool { return plan.Equal(a, b) }
 
 func single(v cty.Value, sensitive bool, marker string, s style) func(string) string {
 	return func(indent string) string { return value(v, sensitive, marker, indent, s) }
