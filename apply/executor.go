@@ -97,23 +97,20 @@ func newExecutor(p *plan.Plan, t Tenant, opts Options) *executor {
 
 // forwardDeps: a change waits for the changes it depends on.
 func forwardDeps(changes []*plan.Change) map[string][]string {
-	in := map[string]bool{}
-	for _, c := range changes {
-		in[c.Address] = true
-	}
-	deps := map[string][]string{}
-	for _, c := range changes {
-		for _, d := range c.DependsOn {
-			if in[d] {
-				deps[c.Address] = append(deps[c.Address], d)
-			}
-		}
-	}
-	return deps
+	return dependencies(changes, func(deps map[string][]string, c *plan.Change, on string) {
+		deps[c.Address] = append(deps[c.Address], on)
+	})
 }
 
 // reverseDeps: a delete waits for the deletes of what depends on it.
 func reverseDeps(changes []*plan.Change) map[string][]string {
+	return dependencies(changes, func(deps map[string][]string, c *plan.Change, on string) {
+		deps[on] = append(deps[on], c.Address)
+	})
+}
+
+// dependencies calls add for every dependency between two of the changes.
+func dependencies(changes []*plan.Change, add func(deps map[string][]string, c *plan.Change, on string)) map[string][]string {
 	in := map[string]bool{}
 	for _, c := range changes {
 		in[c.Address] = true
@@ -122,7 +119,7 @@ func reverseDeps(changes []*plan.Change) map[string][]string {
 	for _, c := range changes {
 		for _, d := range c.DependsOn {
 			if in[d] {
-				deps[d] = append(deps[d], c.Address)
+				add(deps, c, d)
 			}
 		}
 	}
