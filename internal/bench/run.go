@@ -48,6 +48,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			ms, err := r.run(ctx)
 			rep.Measurements = append(rep.Measurements, ms...)
 			if err != nil {
+				rep.Elapsed = time.Since(rep.Started)
+				rep.Machine.LoadAfter = loadAverage()
 				return rep, fmt.Errorf("N=%d at %s latency: %w", n, lat, err)
 			}
 		}
