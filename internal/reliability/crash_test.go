@@ -19,22 +19,53 @@ import (
 )
 
 // killPoint is where an apply is killed: at its n-th request (counted
-// over every host, sign-in included), before the tenant sees it or after
+// over every host, sign-in included), or at the n-th request whose method
+// and shape (requestShape) are Match; before the tenant sees it or after
 // the tenant acted but before the answer arrives.
 type killPoint struct {
 	N     int64
+	Match string
 	Stage stage
+	// LongOnly points run only with -reliability.long.
+	LongOnly bool
 }
 
-func (k killPoint) String() string { return fmt.Sprintf("request %d %s the tenant", k.N, k.Stage) }
+func (k killPoint) String() string {
+	if k.Match != "" {
+		return fmt.Sprintf("%s #%d %s the tenant", k.Match, k.N, k.Stage)
+	}
+	return fmt.Sprintf("request %d %s the tenant", k.N, k.Stage)
+}
 
 // crashScenario is a starting workspace (applied fully first, unless
-// nil) and the workspace whose apply is killed.
+// nil) and the workspace whose apply is killed, with the tenant's faults
+// and the kill points aimed at the writes whose answer matters most.
 type crashScenario struct {
 	Name   string
 	Before *workspace
 	After  workspace
+	// Faults of the tenant during the killed apply and the rerun, which
+	// follows at once; the plan after it waits for the replication delay.
+	Faults localtenant.Faults
+	// Targeted kill points, run with Faults (the stratified ones run
+	// without faults, so that request counts match the calibration).
+	Targeted []killPoint
 }
+
+const (
+	shapeUpsert       = "PATCH graph.microsoft.com/v1.0/applications(uniqueName='{name}')"
+	shapeAppPatch     = "PATCH graph.microsoft.com/v1.0/applications/{id}"
+	shapeAddPassword  = "POST graph.microsoft.com/v1.0/applications/{id}/addPassword"
+	shapeFederated    = "POST graph.microsoft.com/v1.0/applications/{id}/federatedIdentityCredentials"
+	shapeSPCreate     = "POST graph.microsoft.com/v1.0/servicePrincipals"
+	shapeSPDelete     = "DELETE graph.microsoft.com/v1.0/servicePrincipals/{id}"
+	shapeAppDelete    = "DELETE graph.microsoft.com/v1.0/applications/{id}"
+	shapeRoleAssign   = "POST graph.microsoft.com/v1.0/servicePrincipals/{id}/appRoleAssignedTo"
+	shapeGrant        = "POST graph.microsoft.com/v1.0/oauth2PermissionGrants"
+	shapeGrantPatch   = "PATCH graph.microsoft.com/v1.0/oauth2PermissionGrants/{id}"
+	shapeSiteGrant    = "POST graph.microsoft.com/v1.0/sites/{site}/permissions"
+	shapeSiteGrantSet = "PATCH graph.microsoft.com/v1.0/sites/{site}/permissions/{id}"
+)
 
 func crashScenarios(apps int) []crashScenario {
 	create := workspace{Name: "crash", Apps: standardApps(apps)}
@@ -48,9 +79,24 @@ func crashScenarios(apps int) []crashScenario {
 	after.Apps[1].Certificate = false
 	after.Apps[2].Delegated = []string{"User.Read", "User.ReadBasic.All"}
 	after.Apps = append(after.Apps, appSpec{Name: "app90", Roles: []string{"Sites.Selected"}, Delegated: []string{"User.Read"}, Secret: true, Certificate: true, SiteRoles: []string{"read"}})
+	replication := localtenant.Faults{ReplicationDelay: time.Second}
 	return []crashScenario{
-		{Name: "create", After: create},
-		{Name: "change", Before: &before, After: after},
+		{Name: "create", After: create, Faults: replication, Targeted: []killPoint{
+			{Match: shapeUpsert, N: 2, Stage: afterTenant},
+			{Match: shapeSPCreate, N: 1, Stage: afterTenant},
+			{Match: shapeAddPassword, N: 2, Stage: afterTenant},
+			{Match: shapeAppPatch, N: 1, Stage: afterTenant, LongOnly: true},
+			{Match: shapeFederated, N: 1, Stage: afterTenant, LongOnly: true},
+			{Match: shapeRoleAssign, N: 2, Stage: afterTenant, LongOnly: true},
+			{Match: shapeGrant, N: 1, Stage: afterTenant, LongOnly: true},
+			{Match: shapeSiteGrant, N: 3, Stage: afterTenant},
+		}},
+		{Name: "change", Before: &before, After: after, Faults: replication, Targeted: []killPoint{
+			{Match: shapeSPDelete, N: 1, Stage: afterTenant},
+			{Match: shapeAppDelete, N: 1, Stage: afterTenant},
+			{Match: shapeGrantPatch, N: 1, Stage: afterTenant, LongOnly: true},
+			{Match: shapeSiteGrantSet, N: 1, Stage: afterTenant, LongOnly: true},
+		}},
 	}
 }
 
@@ -83,10 +129,23 @@ func TestCrashRecovery(t *testing.T) {
 			for _, k := range kills {
 				t.Run(fmt.Sprintf("%d-%s", k.N, k.Stage), func(t *testing.T) {
 					t.Parallel()
-					hit, lostHere := crashAndRecover(t, sc, []killPoint{k})
+					hit, lostHere := crashAndRecover(t, sc, localtenant.Faults{}, []killPoint{k})
 					lost.Add(int64(lostHere))
 					mu.Lock()
 					figures = append(figures, fmt.Sprintf("%s %s: %s", sc.Name, k, strings.Join(hit, "; ")))
+					mu.Unlock()
+				})
+			}
+			for _, k := range sc.Targeted {
+				if k.LongOnly && !*longRun {
+					continue
+				}
+				t.Run(strings.ReplaceAll(k.String(), "/", "_"), func(t *testing.T) {
+					t.Parallel()
+					hit, lostHere := crashAndRecover(t, sc, sc.Faults, []killPoint{k})
+					lost.Add(int64(lostHere))
+					mu.Lock()
+					figures = append(figures, fmt.Sprintf("%s (replication delay %s) %s: %s", sc.Name, sc.Faults.ReplicationDelay, k, strings.Join(hit, "; ")))
 					mu.Unlock()
 				})
 			}
@@ -105,7 +164,7 @@ func TestCrashRecovery(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s,%s", ks[0], ks[1]), func(t *testing.T) {
 					t.Parallel()
-					hit, lostHere := crashAndRecover(t, sc, ks)
+					hit, lostHere := crashAndRecover(t, sc, localtenant.Faults{}, ks)
 					lost.Add(int64(lostHere))
 					mu.Lock()
 					figures = append(figures, fmt.Sprintf("chained %v: %s", ks, strings.Join(hit, "; ")))
@@ -157,7 +216,7 @@ func chooseKillPoints(total int64, n int, seed int64) []killPoint {
 // returns the requests the kills hit and the number of secrets whose
 // value the kills lost (in the tenant, in no file) that the rerun had to
 // replace.
-func crashAndRecover(t *testing.T, sc crashScenario, kills []killPoint) (hit []string, lostSecrets int) {
+func crashAndRecover(t *testing.T, sc crashScenario, faults localtenant.Faults, kills []killPoint) (hit []string, lostSecrets int) {
 	h := newHarness(t, localtenant.Faults{})
 	dir := t.TempDir()
 	if sc.Before != nil {
@@ -165,6 +224,9 @@ func crashAndRecover(t *testing.T, sc crashScenario, kills []killPoint) (hit []s
 		h.mustRun(dir, 0, "apply", "-auto-approve")
 	}
 	writeFiles(t, dir, sc.After.Files())
+	h.setFaults(faults)
+	// What the first apply made is old news: visible to the next refresh.
+	h.tenant.AdvanceClock(faults.ReplicationDelay)
 	for _, k := range kills {
 		desc, killed := h.applyKilledAt(dir, k)
 		if !killed {
@@ -179,6 +241,7 @@ func crashAndRecover(t *testing.T, sc crashScenario, kills []killPoint) (hit []s
 	if r.Code != 0 {
 		t.Fatalf("the rerun after %v exited %d:\n%s\n%s", kills, r.Code, tail(r.Stdout, 30), tail(r.Stderr, 30))
 	}
+	time.Sleep(faults.ReplicationDelay)
 	p := h.run(dir, nil, "plan", "-detailed-exitcode")
 	if p.Code != 0 {
 		t.Errorf("the plan after the rerun exited %d, want 0 (no changes):\n%s", p.Code, tail(p.Stdout, 60))
@@ -195,9 +258,31 @@ func (h *harness) applyKilledAt(dir string, k killPoint) (string, bool) {
 		current atomic.Pointer[proc]
 		hitDesc atomic.Value
 	)
+	var matched atomic.Int64
 	h.wire.resetCount()
 	h.wire.setHook(func(n int64, st stage, r *http.Request) bool {
-		if n != k.N || st != k.Stage {
+		if k.Match != "" {
+			if st != beforeTenant || r.Method+" "+requestShape(r) != k.Match {
+				return false
+			}
+			n = matched.Add(1)
+		}
+		if n != k.N || (k.Match == "" && st != k.Stage) {
+			return false
+		}
+		if k.Match != "" && k.Stage == afterTenant {
+			// Let the request through; kill when its answer is back.
+			h.wire.setHook(func(_ int64, st2 stage, r2 *http.Request) bool {
+				if st2 != afterTenant || r2 != r {
+					return false
+				}
+				hitDesc.Store(fmt.Sprintf("%s %s %s", st2, r2.Method, requestShape(r2)))
+				for i := 0; current.Load() == nil && i < 1000; i++ {
+					time.Sleep(time.Millisecond)
+				}
+				current.Load().kill()
+				return true
+			})
 			return false
 		}
 		for i := 0; current.Load() == nil && i < 1000; i++ {
@@ -222,6 +307,7 @@ var (
 	guidRE   = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 	siteIDRE = regexp.MustCompile(`contoso\.sharepoint\.com,[^/]+`)
 	permRE   = regexp.MustCompile(`/permissions/[^/]+`)
+	grantRE  = regexp.MustCompile(`/oauth2PermissionGrants/[^/]+`)
 )
 
 // requestShape is a request's host and path with ids replaced.
@@ -229,6 +315,7 @@ func requestShape(r *http.Request) string {
 	p := guidRE.ReplaceAllString(r.URL.Path, "{id}")
 	p = siteIDRE.ReplaceAllString(p, "{site}")
 	p = permRE.ReplaceAllString(p, "/permissions/{id}")
+	p = grantRE.ReplaceAllString(p, "/oauth2PermissionGrants/{id}")
 	if i := strings.Index(p, "uniqueName='"); i >= 0 {
 		p = p[:i] + "uniqueName='{name}')"
 	}
