@@ -46,9 +46,9 @@
 //
 //	func graphApplicationRoutes(s *Server) []Route {
 //		return []Route{
-//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.getApplication},
-//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications(appId='{appId}')", Handler: s.getApplicationByAppID},
-//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites/{rest...}", Handler: s.getSite},
+//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.getApplication)},
+//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications(appId='{appId}')", Handler: s.graph(s.getApplicationByAppID)},
+//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.getSite)},
 //		}
 //	}
 //
@@ -82,12 +82,12 @@
 //
 // To require a permission and answer 403 with Graph's real code:
 //
-//	c, ok := s.require(w, r, CodeAuthDenied, "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy")
-//	if !ok {
-//		return // 403 Authorization_RequestDenied "Insufficient privileges to complete the operation."
+//	c, err := requirePerm(r, "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy")
+//	if err != nil {
+//		return err // 403 Authorization_RequestDenied "Insufficient privileges to complete the operation."
 //	}
 //
-// Use CodeAccessDenied for sites (403 accessDenied "Access denied").
+// Sites answer siteDenied() instead (403 accessDenied "Access denied").
 // HasAny checks roles for app-only callers and scopes for delegated ones.
 // SharePoint REST refusing app-only tokens from a client secret is
 // `c.AppOnly && c.AppIDACR == ACRSecret` -> s.writeSharePointAuthError(w,
@@ -126,6 +126,11 @@
 // until visible.
 //
 // # Errors
+//
+// Graph handlers are graphHandler funcs, wrapped with s.graph in the route
+// table: they write their answer when they succeed and return an
+// *apiError (badRequest, notFound, denied, conflict, ...) when they
+// refuse, which s.graph answers in Graph's error shape. Elsewhere:
 //
 //	s.writeODataError(w, r, http.StatusBadRequest, CodeBadRequest, "...")
 //	s.writeNotFound(w, r, id) // 404 Request_ResourceNotFound, Graph's message

@@ -14,15 +14,15 @@ func init() { addRoutes(graphApplicationRoutes) }
 // graph_federated.go.
 func graphApplicationRoutes(s *Server) []Route {
 	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications", Handler: s.createApplication},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications", Handler: s.listApplications},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/$count", Handler: s.countApplications},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.getApplication},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications({key})", Handler: s.getApplication},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications/{id}", Handler: s.patchApplication},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications({key})", Handler: s.patchApplication},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications/{id}", Handler: s.deleteApplication},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications({key})", Handler: s.deleteApplication},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications", Handler: s.graph(s.createApplication)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications", Handler: s.graph(s.listApplications)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/$count", Handler: s.graph(s.countApplications)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.getApplication)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications({key})", Handler: s.graph(s.getApplication)},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.patchApplication)},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications({key})", Handler: s.graph(s.patchApplication)},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.deleteApplication)},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications({key})", Handler: s.graph(s.deleteApplication)},
 	}
 }
 
@@ -116,17 +116,15 @@ func (st *Store) findApp(k appKey, primary bool) (*Application, bool) {
 	return st.appByID(k.value, primary)
 }
 
-func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var out map[string]any
 	err := s.write(func(st *Store) error {
@@ -138,10 +136,10 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusCreated, "applications", out)
+	return nil
 }
 
 // newApplication validates a create body and stores the application,
@@ -179,20 +177,18 @@ func (s *Server) newApplication(st *Store, c *Caller, body map[string]json.RawMe
 	return a, nil
 }
 
-func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, false)
 	if level == accessNone {
 		level = appAccess(c, true)
 	}
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	lq, aerr := parseListQuery(r, applicationFilter)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	s.read(func(st *Store) {
@@ -200,22 +196,23 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) {
 		all = paginate(lq, items(apps, func(a *Application) any { return applicationView(st, a, lq.Expand) }))
 	})
 	s.writeList(w, r, "applications", lq, all)
+	return nil
 }
 
 // countApplications is GET /applications/$count: a plain-text number,
 // an advanced query.
-func (s *Server) countApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) countApplications(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := max(appAccess(c, false), appAccess(c, true))
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	var n int
 	s.read(func(st *Store) {
 		n = len(list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) }))
 	})
 	s.writeRawCount(w, r, n)
+	return nil
 }
 
 // writeRawCount answers a /$count request.
@@ -229,22 +226,19 @@ func (s *Server) writeRawCount(w http.ResponseWriter, r *http.Request, n int) {
 	w.Write([]byte(itoa(n)))
 }
 
-func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := max(appAccess(c, false), appAccess(c, true))
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	_, expand, aerr := parseSelectOnly(r, applicationFilter.Expand...)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var out map[string]any
 	var err error
@@ -260,31 +254,28 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeExpandedEntity(w, r, http.StatusOK, "applications", out, applicationFilter.Expand)
+	return nil
 }
 
 // patchApplication updates an application (204). By uniqueName it is the
 // upsert: with "Prefer: create-if-missing" an absent application is
 // created (201 with the object), without it an absent one is 404.
-func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	createIfMissing := k.kind == "uniqueName" && preferCreateIfMissing(r)
 	var created map[string]any
@@ -316,15 +307,15 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	if created != nil {
 		w.Header().Set("Preference-Applied", "create-if-missing")
 		s.writeEntity(w, r, http.StatusCreated, "applications", created)
-		return
+		return nil
 	}
 	noContent(w)
+	return nil
 }
 
 // preferCreateIfMissing reads "Prefer: create-if-missing".
@@ -339,17 +330,15 @@ func preferCreateIfMissing(r *http.Request) bool {
 	return false
 }
 
-func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	err := s.write(func(st *Store) error {
 		a, ok := st.findApp(k, true)
@@ -363,10 +352,10 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }
 
 func itoa(n int) string {

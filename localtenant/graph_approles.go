@@ -17,10 +17,10 @@ func graphAppRoleRoutes(s *Server) []Route {
 		for _, nav := range []string{"appRoleAssignments", "appRoleAssignedTo"} {
 			base := sp + "/" + nav
 			routes = append(routes,
-				Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.listAssignments},
-				Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.createAssignment},
-				Route{Host: HostGraph, Method: "GET", Pattern: base + "/{assignment}", Handler: s.getAssignment},
-				Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{assignment}", Handler: s.deleteAssignment},
+				Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.graph(s.listAssignments)},
+				Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.graph(s.createAssignment)},
+				Route{Host: HostGraph, Method: "GET", Pattern: base + "/{assignment}", Handler: s.graph(s.getAssignment)},
+				Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{assignment}", Handler: s.graph(s.deleteAssignment)},
 			)
 		}
 	}
@@ -54,19 +54,17 @@ func belongs(r *http.Request, a *AppRoleAssignment, spID string) bool {
 	return a.PrincipalID == spID
 }
 
-func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, assignmentReadPerms...); !ok {
-		return
+func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, assignmentReadPerms...); err != nil {
+		return err
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	lq, aerr := parseListQuery(r, assignmentFilter)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	var set string
@@ -81,20 +79,19 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) {
 		all = paginate(lq, items(st.roleAssignments(false, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) }), nil))
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeList(w, r, set, lq, all)
+	return nil
 }
 
-func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, assignmentReadPerms...); !ok {
-		return
+func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, assignmentReadPerms...); err != nil {
+		return err
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	id := r.PathValue("assignment")
 	var out map[string]any
@@ -114,10 +111,10 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) {
 		out, set = toMap(a), assignmentSet(r, sp.ID)
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusOK, set, out)
+	return nil
 }
 
 // assignmentInput is the body of a new assignment.
@@ -136,33 +133,28 @@ const defaultAccessRole = "00000000-0000-0000-0000-000000000000"
 // principal. Both ends must be visible to this replica (a service
 // principal created a moment ago is not yet); the role must be one the
 // resource publishes for applications, and not already held.
-func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, assignmentWritePerms...); !ok {
-		return
+func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, assignmentWritePerms...); err != nil {
+		return err
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	if err := checkProperties(body, []string{"principalId", "resourceId", "appRoleId"}, []string{"id", "createdDateTime", "principalDisplayName", "resourceDisplayName", "principalType", "deletedDateTime"}, nil, "appRoleAssignment"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	var in assignmentInput
 	if err := decodeObject(body, &in, "AppRoleAssignment"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	for name, v := range map[string]string{"principalId": in.PrincipalID, "resourceId": in.ResourceID, "appRoleId": in.AppRoleID} {
 		if v == "" {
-			s.writeAPIError(w, r, badRequest("A value is required for property '%s' of resource 'AppRoleAssignment'.", name))
-			return
+			return badRequest("A value is required for property '%s' of resource 'AppRoleAssignment'.", name)
 		}
 	}
 	var out map[string]any
@@ -217,20 +209,19 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusCreated, set, out)
+	return nil
 }
 
-func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, assignmentWritePerms...); !ok {
-		return
+func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, assignmentWritePerms...); err != nil {
+		return err
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	id := r.PathValue("assignment")
 	err := s.write(func(st *Store) error {
@@ -246,8 +237,8 @@ func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }

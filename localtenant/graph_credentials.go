@@ -14,10 +14,10 @@ func init() { addRoutes(graphCredentialRoutes) }
 // (graph_appbody.go).
 func graphCredentialRoutes(s *Server) []Route {
 	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications/{id}/addPassword", Handler: s.addPassword},
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications({key})/addPassword", Handler: s.addPassword},
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications/{id}/removePassword", Handler: s.removePassword},
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications({key})/removePassword", Handler: s.removePassword},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications/{id}/addPassword", Handler: s.graph(s.addPassword)},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications({key})/addPassword", Handler: s.graph(s.addPassword)},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications/{id}/removePassword", Handler: s.graph(s.removePassword)},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications({key})/removePassword", Handler: s.graph(s.removePassword)},
 	}
 }
 
@@ -34,32 +34,27 @@ type passwordCredentialInput struct {
 
 // addPassword creates a client secret and returns it (200) with its
 // secretText: the only time the text leaves the tenant.
-func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	if err := checkProperties(body, []string{"passwordCredential"}, nil, nil, "addPassword"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	var in passwordCredentialInput
 	if raw, ok := body["passwordCredential"]; ok && !isNull(raw) {
 		if err := decodeMember(raw, &in, "passwordCredential", "PasswordCredential"); err != nil {
-			s.writeAPIError(w, r, err)
-			return
+			return err
 		}
 	}
 	var out PasswordCredential
@@ -99,38 +94,34 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	m := toMap(out)
 	m["@odata.context"] = contextURL(r, "microsoft.graph.passwordCredential")
 	writeJSON(w, http.StatusOK, m)
+	return nil
 }
 
 // removePassword deletes a client secret by keyId (204; 404 when the
 // application has no such secret).
-func (s *Server) removePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) removePassword(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var keyID string
 	raw, ok := body["keyId"]
 	if !ok || json.Unmarshal(raw, &keyID) != nil || keyID == "" {
-		s.writeAPIError(w, r, badRequest("A value is required for property 'keyId' of resource 'removePassword'."))
-		return
+		return badRequest("A value is required for property 'keyId' of resource 'removePassword'.")
 	}
 	err := s.write(func(st *Store) error {
 		a, ok := st.findApp(k, true)
@@ -149,8 +140,8 @@ func (s *Server) removePassword(w http.ResponseWriter, r *http.Request) {
 		return &apiError{http.StatusNotFound, CodeNotFound, "No password credential found with keyId '" + keyID + "'."}
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }

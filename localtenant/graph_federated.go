@@ -16,14 +16,14 @@ func graphFederatedRoutes(s *Server) []Route {
 	for _, app := range []string{"/v1.0/applications/{id}", "/v1.0/applications({key})"} {
 		base := app + "/federatedIdentityCredentials"
 		routes = append(routes,
-			Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.listFederated},
-			Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.createFederated},
-			Route{Host: HostGraph, Method: "GET", Pattern: base + "/{fic}", Handler: s.getFederated},
-			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "/{fic}", Handler: s.patchFederated},
-			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{fic}", Handler: s.deleteFederated},
-			Route{Host: HostGraph, Method: "GET", Pattern: base + "({fkey})", Handler: s.getFederated},
-			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "({fkey})", Handler: s.patchFederated},
-			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "({fkey})", Handler: s.deleteFederated},
+			Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.graph(s.listFederated)},
+			Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.graph(s.createFederated)},
+			Route{Host: HostGraph, Method: "GET", Pattern: base + "/{fic}", Handler: s.graph(s.getFederated)},
+			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "/{fic}", Handler: s.graph(s.patchFederated)},
+			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{fic}", Handler: s.graph(s.deleteFederated)},
+			Route{Host: HostGraph, Method: "GET", Pattern: base + "({fkey})", Handler: s.graph(s.getFederated)},
+			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "({fkey})", Handler: s.graph(s.patchFederated)},
+			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "({fkey})", Handler: s.graph(s.deleteFederated)},
 		)
 	}
 	return routes
@@ -60,22 +60,19 @@ func findFederated(creds []*FederatedIdentityCredential, ref string) (*Federated
 	return nil, -1
 }
 
-func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := max(appAccess(c, false), appAccess(c, true))
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	lq, aerr := parseListQuery(r, filterSchema{Type: "FederatedIdentityCredential", Props: []string{"name", "subject", "issuer", "audiences"}})
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	var set string
@@ -93,28 +90,25 @@ func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeList(w, r, set, lq, all)
+	return nil
 }
 
-func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := max(appAccess(c, false), appAccess(c, true))
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	ref, aerr := ficRef(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var out map[string]any
 	var set string
@@ -137,10 +131,10 @@ func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) {
 		out, set = toMap(f), federatedContext(a)
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusOK, set, out)
+	return nil
 }
 
 // federatedInput is a create or update body.
@@ -211,27 +205,23 @@ func checkFederated(f *FederatedIdentityCredential, others []*FederatedIdentityC
 	return nil
 }
 
-func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	in, aerr := decodeFederated(body)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var out map[string]any
 	var set string
@@ -267,38 +257,33 @@ func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusCreated, set, out)
+	return nil
 }
 
-func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) {
+func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	ref, aerr := ficRef(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	in, aerr := decodeFederated(body)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	err := s.write(func(st *Store) error {
 		a, ok := st.findApp(k, true)
@@ -335,28 +320,25 @@ func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }
 
-func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := appKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	ref, aerr := ficRef(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	err := s.write(func(st *Store) error {
 		a, ok := st.findApp(k, true)
@@ -374,8 +356,8 @@ func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }

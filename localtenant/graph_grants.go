@@ -12,12 +12,12 @@ func init() { addRoutes(graphGrantRoutes) }
 // graphGrantRoutes are /v1.0/oauth2PermissionGrants: delegated consent.
 func graphGrantRoutes(s *Server) []Route {
 	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/oauth2PermissionGrants", Handler: s.createGrant},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/oauth2PermissionGrants", Handler: s.listGrants},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.getGrant},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.patchGrant},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.deleteGrant},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}/oauth2PermissionGrants", Handler: s.listClientGrants},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/oauth2PermissionGrants", Handler: s.graph(s.createGrant)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/oauth2PermissionGrants", Handler: s.graph(s.listGrants)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.graph(s.getGrant)},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.graph(s.patchGrant)},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.graph(s.deleteGrant)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}/oauth2PermissionGrants", Handler: s.graph(s.listClientGrants)},
 	}
 }
 
@@ -54,28 +54,24 @@ type grantInput struct {
 // createGrant records delegated consent. The client and resource service
 // principals must be visible to this replica; one grant exists per
 // client + resource + consent type (+ user): a second one is 409.
-func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, grantWritePerms...); !ok {
-		return
+func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, grantWritePerms...); err != nil {
+		return err
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	if err := checkProperties(body, []string{"clientId", "consentType", "principalId", "resourceId", "scope"}, []string{"id"}, []string{"startTime", "expiryTime"}, "oAuth2PermissionGrant"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	var in grantInput
 	if err := decodeObject(body, &in, "OAuth2PermissionGrant"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	for name, v := range map[string]string{"clientId": in.ClientID, "consentType": in.ConsentType, "resourceId": in.ResourceID} {
 		if v == "" {
-			s.writeAPIError(w, r, badRequest("A value is required for property '%s' of resource 'OAuth2PermissionGrant'.", name))
-			return
+			return badRequest("A value is required for property '%s' of resource 'OAuth2PermissionGrant'.", name)
 		}
 	}
 	var consent string
@@ -83,19 +79,16 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 	case strings.EqualFold(in.ConsentType, "AllPrincipals"):
 		consent = "AllPrincipals"
 		if in.PrincipalID != nil && *in.PrincipalID != "" {
-			s.writeAPIError(w, r, badRequest("Invalid value specified for property 'principalId' of resource 'OAuth2PermissionGrant': it must be null when consentType is AllPrincipals."))
-			return
+			return badRequest("Invalid value specified for property 'principalId' of resource 'OAuth2PermissionGrant': it must be null when consentType is AllPrincipals.")
 		}
 		in.PrincipalID = nil
 	case strings.EqualFold(in.ConsentType, "Principal"):
 		consent = "Principal"
 		if in.PrincipalID == nil || *in.PrincipalID == "" {
-			s.writeAPIError(w, r, badRequest("A value is required for property 'principalId' of resource 'OAuth2PermissionGrant' when consentType is Principal."))
-			return
+			return badRequest("A value is required for property 'principalId' of resource 'OAuth2PermissionGrant' when consentType is Principal.")
 		}
 	default:
-		s.writeAPIError(w, r, badRequest("Invalid value specified for property 'consentType' of resource 'OAuth2PermissionGrant'."))
-		return
+		return badRequest("Invalid value specified for property 'consentType' of resource 'OAuth2PermissionGrant'.")
 	}
 	var out map[string]any
 	err := s.write(func(st *Store) error {
@@ -133,10 +126,10 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusCreated, "oauth2PermissionGrants", out)
+	return nil
 }
 
 // normalizeScope keeps a scope string's names, single-spaced, without
@@ -151,30 +144,29 @@ func normalizeScope(scope string) string {
 	return strings.Join(out, " ")
 }
 
-func (s *Server) listGrants(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, grantReadPerms...); !ok {
-		return
+func (s *Server) listGrants(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, grantReadPerms...); err != nil {
+		return err
 	}
 	lq, aerr := parseListQuery(r, grantFilter)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	s.read(func(st *Store) { all = paginate(lq, items(st.permissionGrants(false), nil)) })
 	s.writeList(w, r, "oauth2PermissionGrants", lq, all)
+	return nil
 }
 
 // listClientGrants is /servicePrincipals/{id}/oauth2PermissionGrants:
 // the grants where the service principal is the client.
-func (s *Server) listClientGrants(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, grantReadPerms...); !ok {
-		return
+func (s *Server) listClientGrants(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, grantReadPerms...); err != nil {
+		return err
 	}
 	lq, aerr := parseListQuery(r, grantFilter)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	id := r.PathValue("id")
 	var all page
@@ -188,15 +180,15 @@ func (s *Server) listClientGrants(w http.ResponseWriter, r *http.Request) {
 		all = paginate(lq, items(list(st, st.grants, false, func(g *OAuth2PermissionGrant) bool { return g.ClientID == sp.ID }), nil))
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeList(w, r, "oauth2PermissionGrants", lq, all)
+	return nil
 }
 
-func (s *Server) getGrant(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, grantReadPerms...); !ok {
-		return
+func (s *Server) getGrant(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, grantReadPerms...); err != nil {
+		return err
 	}
 	id := r.PathValue("id")
 	var out map[string]any
@@ -206,32 +198,29 @@ func (s *Server) getGrant(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if out == nil {
-		s.writeAPIError(w, r, notFound(id))
-		return
+		return notFound(id)
 	}
 	s.writeEntity(w, r, http.StatusOK, "oauth2PermissionGrants", out)
+	return nil
 }
 
 // patchGrant changes a grant's scope (204).
-func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, grantWritePerms...); !ok {
-		return
+func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, grantWritePerms...); err != nil {
+		return err
 	}
 	id := r.PathValue("id")
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	if err := checkProperties(body, []string{"scope"}, []string{"id", "clientId", "consentType", "principalId", "resourceId"}, []string{"startTime", "expiryTime"}, "oAuth2PermissionGrant"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	var scope string
 	if raw, ok := body["scope"]; ok {
 		if err := decodeMember(raw, &scope, "scope", "OAuth2PermissionGrant"); err != nil {
-			s.writeAPIError(w, r, err)
-			return
+			return err
 		}
 	}
 	err := s.write(func(st *Store) error {
@@ -245,15 +234,15 @@ func (s *Server) patchGrant(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }
 
-func (s *Server) deleteGrant(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, grantWritePerms...); !ok {
-		return
+func (s *Server) deleteGrant(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, grantWritePerms...); err != nil {
+		return err
 	}
 	id := r.PathValue("id")
 	err := s.write(func(st *Store) error {
@@ -265,8 +254,8 @@ func (s *Server) deleteGrant(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }

@@ -13,15 +13,15 @@ func init() { addRoutes(graphServicePrincipalRoutes) }
 // assignments are in graph_approles.go.
 func graphServicePrincipalRoutes(s *Server) []Route {
 	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/servicePrincipals", Handler: s.createServicePrincipal},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals", Handler: s.listServicePrincipals},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/$count", Handler: s.countServicePrincipals},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.getServicePrincipal},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.getServicePrincipal},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.patchServicePrincipal},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.patchServicePrincipal},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.deleteServicePrincipalRoute},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.deleteServicePrincipalRoute},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/servicePrincipals", Handler: s.graph(s.createServicePrincipal)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals", Handler: s.graph(s.listServicePrincipals)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/$count", Handler: s.graph(s.countServicePrincipals)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.graph(s.getServicePrincipal)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.graph(s.getServicePrincipal)},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.graph(s.patchServicePrincipal)},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.graph(s.patchServicePrincipal)},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.graph(s.deleteServicePrincipalRoute)},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.graph(s.deleteServicePrincipalRoute)},
 	}
 }
 
@@ -76,26 +76,22 @@ func mayTouchSP(st *Store, c *Caller, level accessLevel, sp *ServicePrincipal) b
 	return ok && owns(c, a)
 }
 
-func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	var appID string
 	if raw, ok := body["appId"]; !ok || json.Unmarshal(raw, &appID) != nil || appID == "" {
-		s.writeAPIError(w, r, badRequest("A value is required for property 'appId' of resource 'ServicePrincipal'."))
-		return
+		return badRequest("A value is required for property 'appId' of resource 'ServicePrincipal'.")
 	}
 	var out map[string]any
 	err := s.write(func(st *Store) error {
@@ -133,10 +129,10 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) 
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusCreated, "servicePrincipals", out)
+	return nil
 }
 
 // decodeServicePrincipal validates the writable members of a body.
@@ -189,17 +185,15 @@ func spReadLevel(c *Caller) accessLevel {
 	return max(appAccess(c, false), appAccess(c, true))
 }
 
-func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := spReadLevel(c)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	lq, aerr := parseListQuery(r, servicePrincipalFilter)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	s.read(func(st *Store) {
@@ -207,33 +201,32 @@ func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) {
 		all = paginate(lq, items(sps, func(sp *ServicePrincipal) any { return servicePrincipalView(sp) }))
 	})
 	s.writeList(w, r, "servicePrincipals", lq, all)
+	return nil
 }
 
-func (s *Server) countServicePrincipals(w http.ResponseWriter, r *http.Request) {
+func (s *Server) countServicePrincipals(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := spReadLevel(c)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	var n int
 	s.read(func(st *Store) {
 		n = len(list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) }))
 	})
 	s.writeRawCount(w, r, n)
+	return nil
 }
 
-func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := spReadLevel(c)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var out map[string]any
 	var err error
@@ -249,28 +242,25 @@ func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusOK, "servicePrincipals", out)
+	return nil
 }
 
-func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	err := s.write(func(st *Store) error {
 		sp, ok := st.findSP(k, true)
@@ -297,26 +287,24 @@ func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }
 
 // deleteServicePrincipalRoute deletes a service principal with its
 // delegated grants (as client or resource) and app role assignments (as
 // principal or resource), as Entra does.
-func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	level := appAccess(c, true)
 	if level == accessNone {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	k, aerr := spKeyOf(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	err := s.write(func(st *Store) error {
 		sp, ok := st.findSP(k, true)
@@ -333,8 +321,8 @@ func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Requ
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }

@@ -43,26 +43,26 @@ func mayManageSitePermissions(st *Store, c *Caller, site *Site) bool {
 }
 
 // sitePermissionRoute serves list/create (permID "") and get/update/delete.
-func (s *Server) sitePermissionRoute(w http.ResponseWriter, r *http.Request, ref siteRef, permID string) {
+func (s *Server) sitePermissionRoute(w http.ResponseWriter, r *http.Request, ref siteRef, permID string) error {
 	c := callerOf(r)
 	if !hasPerm(c, "Sites.FullControl.All", siteSelectedPerm) {
-		s.writeAPIError(w, r, siteDenied())
-		return
+		return siteDenied()
 	}
 	switch {
 	case permID == "" && r.Method == http.MethodGet:
-		s.listSitePermissions(w, r, c, ref)
+		return s.listSitePermissions(w, r, c, ref)
 	case permID == "" && r.Method == http.MethodPost:
-		s.createSitePermission(w, r, c, ref)
+		return s.createSitePermission(w, r, c, ref)
 	case permID != "" && r.Method == http.MethodGet:
-		s.getSitePermission(w, r, c, ref, permID)
+		return s.getSitePermission(w, r, c, ref, permID)
 	case permID != "" && r.Method == http.MethodPatch:
-		s.patchSitePermission(w, r, c, ref, permID)
+		return s.patchSitePermission(w, r, c, ref, permID)
 	case permID != "" && r.Method == http.MethodDelete:
-		s.deleteSitePermission(w, r, c, ref, permID)
+		return s.deleteSitePermission(w, r, c, ref, permID)
 	default:
 		s.notImplemented(w, r, HostGraph)
 	}
+	return nil
 }
 
 func permissionsSet(site *Site) string {
@@ -82,11 +82,10 @@ func (s *Server) managedSite(st *Store, c *Caller, ref siteRef) (*Site, *apiErro
 	return site, nil
 }
 
-func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef) {
+func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef) error {
 	lq, aerr := parseListQuery(r, filterSchema{})
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	var set string
@@ -101,13 +100,13 @@ func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *
 		all = paginate(lq, items(st.sitePermissions(site.ID, false), func(p *SitePermission) any { return sitePermissionView(p, false) }))
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeList(w, r, set, lq, all)
+	return nil
 }
 
-func (s *Server) getSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) {
+func (s *Server) getSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) error {
 	var out map[string]any
 	var set string
 	var err *apiError
@@ -125,10 +124,10 @@ func (s *Server) getSitePermission(w http.ResponseWriter, r *http.Request, c *Ca
 		out, set = sitePermissionView(p, true), permissionsSet(site)
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusOK, set, out)
+	return nil
 }
 
 // sitePermissionInput is a create or update body.
@@ -177,24 +176,21 @@ func checkRoles(roles []string) ([]string, *apiError) {
 // createSitePermission grants an application roles on the site (201).
 // An application has one permission per site: posting again for the
 // same application replaces its roles and answers with the same id.
-func (s *Server) createSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef) {
+func (s *Server) createSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef) error {
 	in, _, aerr := decodeSitePermission(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	roles, aerr := checkRoles(in.Roles)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	ids := in.GrantedToIdentitiesV2
 	if len(ids) == 0 {
 		ids = in.GrantedToIdentities
 	}
 	if len(ids) != 1 || ids[0].Application == nil || ids[0].Application.ID == "" {
-		s.writeAPIError(w, r, &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request: grantedToIdentities must name exactly one application."})
-		return
+		return &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request: grantedToIdentities must name exactly one application."}
 	}
 	appID := strings.ToLower(ids[0].Application.ID)
 	var out map[string]any
@@ -236,27 +232,24 @@ func (s *Server) createSitePermission(w http.ResponseWriter, r *http.Request, c 
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusCreated, set, out)
+	return nil
 }
 
 // patchSitePermission changes roles and answers 200 with the permission.
-func (s *Server) patchSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) {
+func (s *Server) patchSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) error {
 	in, body, aerr := decodeSitePermission(r)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	if _, ok := body["roles"]; !ok {
-		s.writeAPIError(w, r, &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request: only roles can be updated."})
-		return
+		return &apiError{http.StatusBadRequest, CodeInvalidRequest, "Invalid request: only roles can be updated."}
 	}
 	roles, aerr := checkRoles(in.Roles)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var out map[string]any
 	var set string
@@ -274,13 +267,13 @@ func (s *Server) patchSitePermission(w http.ResponseWriter, r *http.Request, c *
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusOK, set, out)
+	return nil
 }
 
-func (s *Server) deleteSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) {
+func (s *Server) deleteSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) error {
 	err := s.write(func(st *Store) error {
 		site, e := s.managedSite(st, c, ref)
 		if e != nil {
@@ -294,8 +287,8 @@ func (s *Server) deleteSitePermission(w http.ResponseWriter, r *http.Request, c 
 		return nil
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	noContent(w)
+	return nil
 }

@@ -14,11 +14,11 @@ func init() { addRoutes(graphSiteRoutes) }
 // permissions below each site (graph_sitepermissions.go).
 func graphSiteRoutes(s *Server) []Route {
 	return []Route{
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites", Handler: s.listSites},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites/{rest...}", Handler: s.siteRoute},
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/sites/{rest...}", Handler: s.siteRoute},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/sites/{rest...}", Handler: s.siteRoute},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/sites/{rest...}", Handler: s.siteRoute},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites", Handler: s.graph(s.listSites)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.siteRoute)},
+		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.siteRoute)},
+		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.siteRoute)},
+		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.siteRoute)},
 	}
 }
 
@@ -138,37 +138,36 @@ func siteNotFound() *apiError {
 }
 
 // siteRoute dispatches everything below /v1.0/sites/.
-func (s *Server) siteRoute(w http.ResponseWriter, r *http.Request) {
+func (s *Server) siteRoute(w http.ResponseWriter, r *http.Request) error {
 	rest := r.PathValue("rest")
 	if rest == "" {
 		if r.Method == http.MethodGet {
-			s.listSites(w, r)
-			return
+			return s.listSites(w, r)
 		}
 		s.notImplemented(w, r, HostGraph)
-		return
+		return nil
 	}
 	ref, sub := parseSiteRest(rest)
 	subParts := strings.Split(strings.Trim(sub, "/"), "/")
 	switch {
 	case sub == "" && r.Method == http.MethodGet:
-		s.getSite(w, r, ref)
+		return s.getSite(w, r, ref)
 	case strings.EqualFold(subParts[0], "permissions") && len(subParts) <= 2:
 		permID := ""
 		if len(subParts) == 2 {
 			permID = subParts[1]
 		}
-		s.sitePermissionRoute(w, r, ref, permID)
+		return s.sitePermissionRoute(w, r, ref, permID)
 	default:
 		s.notImplemented(w, r, HostGraph)
 	}
+	return nil
 }
 
-func (s *Server) getSite(w http.ResponseWriter, r *http.Request, ref siteRef) {
+func (s *Server) getSite(w http.ResponseWriter, r *http.Request, ref siteRef) error {
 	c := callerOf(r)
 	if !hasPerm(c, append(siteReadPerms, siteSelectedPerm)...) {
-		s.writeAPIError(w, r, siteDenied())
-		return
+		return siteDenied()
 	}
 	var out map[string]any
 	var err error
@@ -184,24 +183,22 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request, ref siteRef) {
 		}
 	})
 	if err != nil {
-		s.writeAPIError(w, r, err)
-		return
+		return err
 	}
 	s.writeEntity(w, r, http.StatusOK, "sites", out)
+	return nil
 }
 
 // listSites is GET /sites?search=q (search=* lists everything) and the
 // plain GET /sites. Results are what the caller may read.
-func (s *Server) listSites(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listSites(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	if !hasPerm(c, append(siteReadPerms, siteSelectedPerm)...) {
-		s.writeAPIError(w, r, siteDenied())
-		return
+		return siteDenied()
 	}
 	lq, aerr := parseListQuery(r, filterSchema{})
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	query := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
 	query = strings.Trim(query, `"`)
@@ -213,6 +210,7 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) {
 		all = paginate(lq, items(sites, func(site *Site) any { return siteView(site) }))
 	})
 	s.writeList(w, r, "sites", lq, all)
+	return nil
 }
 
 // siteMatches is the search: a word of the site's names, URL or

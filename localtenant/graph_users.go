@@ -10,9 +10,9 @@ func init() { addRoutes(graphUserRoutes) }
 // graphUserRoutes are /v1.0/users (read only) and /v1.0/me.
 func graphUserRoutes(s *Server) []Route {
 	return []Route{
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users", Handler: s.listUsers},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users/{id}", Handler: s.getUser},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/me", Handler: s.getMe},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users", Handler: s.graph(s.listUsers)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users/{id}", Handler: s.graph(s.getUser)},
+		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/me", Handler: s.graph(s.getMe)},
 	}
 }
 
@@ -36,25 +36,25 @@ func userView(u *User) map[string]any {
 	}
 }
 
-func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.require(w, r, CodeAuthDenied, userReadPerms...); !ok {
-		return
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requirePerm(r, userReadPerms...); err != nil {
+		return err
 	}
 	lq, aerr := parseListQuery(r, userFilter)
 	if aerr != nil {
-		s.writeAPIError(w, r, aerr)
-		return
+		return aerr
 	}
 	var all page
 	s.read(func(st *Store) {
 		all = paginate(lq, items(st.userList(false), func(u *User) any { return userView(u) }))
 	})
 	s.writeList(w, r, "users", lq, all)
+	return nil
 }
 
 // getUser reads a user by object id or userPrincipalName. A delegated
 // caller may always read itself.
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	id := r.PathValue("id")
 	var out map[string]any
@@ -70,26 +70,23 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if !(self && hasPerm(c, meScopes...)) && !hasPerm(c, userReadPerms...) {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	if out == nil {
-		s.writeAPIError(w, r, notFound(id))
-		return
+		return notFound(id)
 	}
 	s.writeEntity(w, r, http.StatusOK, "users", out)
+	return nil
 }
 
 // getMe is the signed-in user; app-only tokens have none.
-func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
 	c := callerOf(r)
 	if c.AppOnly {
-		s.writeAPIError(w, r, &apiError{http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow."})
-		return
+		return &apiError{http.StatusBadRequest, "BadRequest", "/me request is only valid with delegated authentication flow."}
 	}
 	if !hasPerm(c, meScopes...) {
-		s.writeAPIError(w, r, denied())
-		return
+		return denied()
 	}
 	var out map[string]any
 	s.read(func(st *Store) {
@@ -98,8 +95,8 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if out == nil {
-		s.writeAPIError(w, r, notFound(c.UserID))
-		return
+		return notFound(c.UserID)
 	}
 	s.writeEntity(w, r, http.StatusOK, "users", out)
+	return nil
 }

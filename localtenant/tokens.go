@@ -297,24 +297,6 @@ func bearerToken(r *http.Request) string {
 	return ""
 }
 
-// require answers 403 unless the caller holds one of perms (an app role
-// for app-only tokens, a scope for delegated ones). code is CodeAuthDenied
-// for directory objects (message "Insufficient privileges to complete
-// the operation.") or CodeAccessDenied for sites ("Access denied"). It
-// returns the caller and whether the handler may go on.
-func (s *Server) require(w http.ResponseWriter, r *http.Request, code string, perms ...string) (*Caller, bool) {
-	c := callerOf(r)
-	if c != nil && c.HasAny(perms...) {
-		return c, true
-	}
-	msg := msgInsufficientPrivileges
-	if code == CodeAccessDenied {
-		msg = msgAccessDenied
-	}
-	s.writeODataError(w, r, http.StatusForbidden, code, msg)
-	return c, false
-}
-
 // thumbprints of a DER certificate: SHA-1 and SHA-256.
 func thumbprintSHA1(der []byte) []byte {
 	sum := sha1.Sum(der)
