@@ -117,10 +117,9 @@ func (st *Store) findApp(k appKey, primary bool) (*Application, bool) {
 }
 
 func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
+	c, _, aerr := appCaller(r, true)
+	if aerr != nil {
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
@@ -178,13 +177,9 @@ func (s *Server) newApplication(st *Store, c *Caller, body map[string]json.RawMe
 }
 
 func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, false)
-	if level == accessNone {
-		level = appAccess(c, true)
-	}
-	if level == accessNone {
-		return denied()
+	c, level, aerr := appCaller(r, false)
+	if aerr != nil {
+		return aerr
 	}
 	lq, aerr := parseListQuery(r, applicationFilter)
 	if aerr != nil {
@@ -202,10 +197,9 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) error 
 // countApplications is GET /applications/$count: a plain-text number,
 // an advanced query.
 func (s *Server) countApplications(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := max(appAccess(c, false), appAccess(c, true))
-	if level == accessNone {
-		return denied()
+	c, level, aerr := appCaller(r, false)
+	if aerr != nil {
+		return aerr
 	}
 	var n int
 	s.read(func(st *Store) {
@@ -227,12 +221,7 @@ func (s *Server) writeRawCount(w http.ResponseWriter, r *http.Request, n int) {
 }
 
 func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := max(appAccess(c, false), appAccess(c, true))
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, false)
 	if aerr != nil {
 		return aerr
 	}
@@ -241,17 +230,13 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
 		return aerr
 	}
 	var out map[string]any
-	var err error
-	s.read(func(st *Store) {
-		a, ok := st.findApp(k, false)
-		switch {
-		case !ok:
-			err = notFound(k.value)
-		case !mayTouchApp(c, level, a):
-			err = denied()
-		default:
-			out = applicationView(st, a, expand)
+	err := s.view(func(st *Store) error {
+		a, aerr := call.app(st, false)
+		if aerr != nil {
+			return aerr
 		}
+		out = applicationView(st, a, expand)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -264,12 +249,7 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
 // upsert: with "Prefer: create-if-missing" an absent application is
 // created (201 with the object), without it an absent one is 404.
 func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -277,6 +257,7 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error 
 	if aerr != nil {
 		return aerr
 	}
+	k := call.key
 	createIfMissing := k.kind == "uniqueName" && preferCreateIfMissing(r)
 	var created map[string]any
 	err := s.write(func(st *Store) error {
@@ -285,14 +266,14 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error 
 			if !createIfMissing {
 				return notFound(k.value)
 			}
-			na, err := s.newApplication(st, c, body, k.value)
+			na, err := s.newApplication(st, call.c, body, k.value)
 			if err != nil {
 				return err
 			}
 			created = toMap(na)
 			return nil
 		}
-		if !mayTouchApp(c, level, a) {
+		if !mayTouchApp(call.c, call.level, a) {
 			return denied()
 		}
 		if err := checkProperties(body, appWritable, appReadOnly, appNotEmulated, "application"); err != nil {
@@ -331,22 +312,14 @@ func preferCreateIfMissing(r *http.Request) bool {
 }
 
 func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
 	err := s.write(func(st *Store) error {
-		a, ok := st.findApp(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchApp(c, level, a) {
-			return denied()
+		a, aerr := call.app(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		st.deleteApplication(a)
 		return nil

@@ -68,15 +68,14 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
 	}
 	var all page
 	var set string
-	var err error
-	s.read(func(st *Store) {
+	err := s.view(func(st *Store) error {
 		sp, ok := st.findSP(k, false)
 		if !ok {
-			err = notFound(k.value)
-			return
+			return notFound(k.value)
 		}
 		set = assignmentSet(r, sp.ID)
 		all = paginate(lq, items(st.roleAssignments(false, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) }), nil))
+		return nil
 	})
 	if err != nil {
 		return err
@@ -96,19 +95,17 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("assignment")
 	var out map[string]any
 	var set string
-	var err error
-	s.read(func(st *Store) {
+	err := s.view(func(st *Store) error {
 		sp, ok := st.findSP(k, false)
 		if !ok {
-			err = notFound(k.value)
-			return
+			return notFound(k.value)
 		}
 		a, ok := st.roleAssignmentByID(id, false)
 		if !ok || !belongs(r, a, sp.ID) {
-			err = notFound(id)
-			return
+			return notFound(id)
 		}
 		out, set = toMap(a), assignmentSet(r, sp.ID)
+		return nil
 	})
 	if err != nil {
 		return err

@@ -35,12 +35,7 @@ type passwordCredentialInput struct {
 // addPassword creates a client secret and returns it (200) with its
 // secretText: the only time the text leaves the tenant.
 func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -59,12 +54,9 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out PasswordCredential
 	err := s.write(func(st *Store) error {
-		a, ok := st.findApp(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchApp(c, level, a) {
-			return denied()
+		a, aerr := call.app(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		now := st.now()
 		start := now.Truncate(time.Second)
@@ -105,12 +97,7 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) error {
 // removePassword deletes a client secret by keyId (204; 404 when the
 // application has no such secret).
 func (s *Server) removePassword(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -124,12 +111,9 @@ func (s *Server) removePassword(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("A value is required for property 'keyId' of resource 'removePassword'.")
 	}
 	err := s.write(func(st *Store) error {
-		a, ok := st.findApp(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchApp(c, level, a) {
-			return denied()
+		a, aerr := call.app(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		for i, pc := range a.PasswordCredentials {
 			if strings.EqualFold(pc.KeyID, keyID) {

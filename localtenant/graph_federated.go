@@ -61,12 +61,7 @@ func findFederated(creds []*FederatedIdentityCredential, ref string) (*Federated
 }
 
 func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := max(appAccess(c, false), appAccess(c, true))
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, false)
 	if aerr != nil {
 		return aerr
 	}
@@ -76,18 +71,14 @@ func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) error {
 	}
 	var all page
 	var set string
-	var err error
-	s.read(func(st *Store) {
-		a, ok := st.findApp(k, false)
-		switch {
-		case !ok:
-			err = notFound(k.value)
-		case !mayTouchApp(c, level, a):
-			err = denied()
-		default:
-			all = paginate(lq, items(st.federatedCredentials(a, false), nil))
-			set = federatedContext(a)
+	err := s.view(func(st *Store) error {
+		a, aerr := call.app(st, false)
+		if aerr != nil {
+			return aerr
 		}
+		all = paginate(lq, items(st.federatedCredentials(a, false), nil))
+		set = federatedContext(a)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -97,12 +88,7 @@ func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := max(appAccess(c, false), appAccess(c, true))
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, false)
 	if aerr != nil {
 		return aerr
 	}
@@ -112,23 +98,17 @@ func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out map[string]any
 	var set string
-	var err error
-	s.read(func(st *Store) {
-		a, ok := st.findApp(k, false)
-		if !ok {
-			err = notFound(k.value)
-			return
-		}
-		if !mayTouchApp(c, level, a) {
-			err = denied()
-			return
+	err := s.view(func(st *Store) error {
+		a, aerr := call.app(st, false)
+		if aerr != nil {
+			return aerr
 		}
 		f, _ := findFederated(st.federatedCredentials(a, false), ref)
 		if f == nil {
-			err = notFound(ref)
-			return
+			return notFound(ref)
 		}
 		out, set = toMap(f), federatedContext(a)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -206,12 +186,7 @@ func checkFederated(f *FederatedIdentityCredential, others []*FederatedIdentityC
 }
 
 func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -226,12 +201,9 @@ func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) error {
 	var out map[string]any
 	var set string
 	err := s.write(func(st *Store) error {
-		a, ok := st.findApp(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchApp(c, level, a) {
-			return denied()
+		a, aerr := call.app(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		f := &FederatedIdentityCredential{Description: in.Description}
 		if in.Name != nil {
@@ -264,12 +236,7 @@ func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -286,12 +253,9 @@ func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) error {
 		return aerr
 	}
 	err := s.write(func(st *Store) error {
-		a, ok := st.findApp(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchApp(c, level, a) {
-			return denied()
+		a, aerr := call.app(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		f, _ := findFederated(a.FederatedIdentityCredentials, ref)
 		if f == nil {
@@ -327,12 +291,7 @@ func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := appKeyOf(r)
+	call, aerr := appCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -341,12 +300,9 @@ func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) error {
 		return aerr
 	}
 	err := s.write(func(st *Store) error {
-		a, ok := st.findApp(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchApp(c, level, a) {
-			return denied()
+		a, aerr := call.app(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		_, i := findFederated(a.FederatedIdentityCredentials, ref)
 		if i < 0 {

@@ -170,14 +170,13 @@ func (s *Server) listClientGrants(w http.ResponseWriter, r *http.Request) error 
 	}
 	id := r.PathValue("id")
 	var all page
-	var err error
-	s.read(func(st *Store) {
+	err := s.view(func(st *Store) error {
 		sp, ok := st.spByID(id, false)
 		if !ok {
-			err = notFound(id)
-			return
+			return notFound(id)
 		}
 		all = paginate(lq, items(list(st, st.grants, false, func(g *OAuth2PermissionGrant) bool { return g.ClientID == sp.ID }), nil))
+		return nil
 	})
 	if err != nil {
 		return err

@@ -17,6 +17,14 @@ func (s *Server) graph(h graphHandler) http.HandlerFunc {
 	}
 }
 
+// view is read for a lookup that can fail: fn's error is returned as
+// is, for the handler to return once the lock is released.
+func (s *Server) view(fn func(st *Store) error) error {
+	var err error
+	s.read(func(st *Store) { err = fn(st) })
+	return err
+}
+
 // requirePerm is require for graph handlers: the caller when it holds
 // one of perms, else Graph's 403 Authorization_RequestDenied.
 func requirePerm(r *http.Request, perms ...string) (*Caller, *apiError) {
@@ -25,4 +33,77 @@ func requirePerm(r *http.Request, perms ...string) (*Caller, *apiError) {
 		return c, denied()
 	}
 	return c, nil
+}
+
+// appCaller is the caller with its access to applications and service
+// principals, for writing or for reading (which writing implies): 403
+// when it has none.
+func appCaller(r *http.Request, write bool) (*Caller, accessLevel, *apiError) {
+	c := callerOf(r)
+	level := appAccess(c, true)
+	if !write {
+		level = max(appAccess(c, false), level)
+	}
+	if level == accessNone {
+		return c, level, denied()
+	}
+	return c, level, nil
+}
+
+// objectCall is what a handler on one application or service principal
+// reads before it touches the store: the caller, its access level and
+// the object's key in the URL.
+type objectCall struct {
+	c     *Caller
+	level accessLevel
+	key   appKey
+}
+
+// appCallOf reads the call on the application a route names: 403 when
+// the caller has no access, then 400 for a malformed key.
+func appCallOf(r *http.Request, write bool) (objectCall, *apiError) {
+	return objectCallOf(r, write, appKeyOf)
+}
+
+// spCallOf is appCallOf for the service principal a route names.
+func spCallOf(r *http.Request, write bool) (objectCall, *apiError) {
+	return objectCallOf(r, write, spKeyOf)
+}
+
+func objectCallOf(r *http.Request, write bool, keyOf func(*http.Request) (appKey, *apiError)) (objectCall, *apiError) {
+	c, level, aerr := appCaller(r, write)
+	if aerr != nil {
+		return objectCall{}, aerr
+	}
+	k, aerr := keyOf(r)
+	if aerr != nil {
+		return objectCall{}, aerr
+	}
+	return objectCall{c: c, level: level, key: k}, nil
+}
+
+// app finds the call's application in the view (the replica, or the
+// primary for a write): 404 when it is not there, 403 when the caller
+// may not touch it.
+func (oc objectCall) app(st *Store, primary bool) (*Application, *apiError) {
+	a, ok := st.findApp(oc.key, primary)
+	if !ok {
+		return nil, notFound(oc.key.value)
+	}
+	if !mayTouchApp(oc.c, oc.level, a) {
+		return nil, denied()
+	}
+	return a, nil
+}
+
+// sp is app for the call's service principal.
+func (oc objectCall) sp(st *Store, primary bool) (*ServicePrincipal, *apiError) {
+	sp, ok := st.findSP(oc.key, primary)
+	if !ok {
+		return nil, notFound(oc.key.value)
+	}
+	if !mayTouchSP(st, oc.c, oc.level, sp) {
+		return nil, denied()
+	}
+	return sp, nil
 }

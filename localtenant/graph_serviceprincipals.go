@@ -77,10 +77,9 @@ func mayTouchSP(st *Store, c *Caller, level accessLevel, sp *ServicePrincipal) b
 }
 
 func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
+	c, level, aerr := appCaller(r, true)
+	if aerr != nil {
+		return aerr
 	}
 	body, aerr := readJSONBody(r)
 	if aerr != nil {
@@ -179,17 +178,10 @@ func decodeServicePrincipal(body map[string]json.RawMessage) (func(*ServicePrinc
 	}, nil
 }
 
-// spReadLevel is the caller's read access to service principals (and
-// the assignments they hold).
-func spReadLevel(c *Caller) accessLevel {
-	return max(appAccess(c, false), appAccess(c, true))
-}
-
 func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := spReadLevel(c)
-	if level == accessNone {
-		return denied()
+	c, level, aerr := appCaller(r, false)
+	if aerr != nil {
+		return aerr
 	}
 	lq, aerr := parseListQuery(r, servicePrincipalFilter)
 	if aerr != nil {
@@ -205,10 +197,9 @@ func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) countServicePrincipals(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := spReadLevel(c)
-	if level == accessNone {
-		return denied()
+	c, level, aerr := appCaller(r, false)
+	if aerr != nil {
+		return aerr
 	}
 	var n int
 	s.read(func(st *Store) {
@@ -219,27 +210,18 @@ func (s *Server) countServicePrincipals(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := spReadLevel(c)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := spKeyOf(r)
+	call, aerr := spCallOf(r, false)
 	if aerr != nil {
 		return aerr
 	}
 	var out map[string]any
-	var err error
-	s.read(func(st *Store) {
-		sp, ok := st.findSP(k, false)
-		switch {
-		case !ok:
-			err = notFound(k.value)
-		case !mayTouchSP(st, c, level, sp):
-			err = denied()
-		default:
-			out = servicePrincipalView(sp)
+	err := s.view(func(st *Store) error {
+		sp, aerr := call.sp(st, false)
+		if aerr != nil {
+			return aerr
 		}
+		out = servicePrincipalView(sp)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -249,12 +231,7 @@ func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := spKeyOf(r)
+	call, aerr := spCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
@@ -263,12 +240,9 @@ func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) e
 		return aerr
 	}
 	err := s.write(func(st *Store) error {
-		sp, ok := st.findSP(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchSP(st, c, level, sp) {
-			return denied()
+		sp, aerr := call.sp(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
 			return err
@@ -297,22 +271,14 @@ func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) e
 // delegated grants (as client or resource) and app role assignments (as
 // principal or resource), as Entra does.
 func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Request) error {
-	c := callerOf(r)
-	level := appAccess(c, true)
-	if level == accessNone {
-		return denied()
-	}
-	k, aerr := spKeyOf(r)
+	call, aerr := spCallOf(r, true)
 	if aerr != nil {
 		return aerr
 	}
 	err := s.write(func(st *Store) error {
-		sp, ok := st.findSP(k, true)
-		if !ok {
-			return notFound(k.value)
-		}
-		if !mayTouchSP(st, c, level, sp) {
-			return denied()
+		sp, aerr := call.sp(st, true)
+		if aerr != nil {
+			return aerr
 		}
 		if sp.Seeded && (sp.AppID == graphAppID || sp.AppID == sharePointAppID) {
 			return denied()

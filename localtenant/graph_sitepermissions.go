@@ -65,6 +65,11 @@ func (s *Server) sitePermissionRoute(w http.ResponseWriter, r *http.Request, ref
 	return nil
 }
 
+// permissionNotFound is the 404 for a permission id the site does not have.
+func permissionNotFound() *apiError {
+	return &apiError{http.StatusNotFound, CodeItemNotFound, "Item not found"}
+}
+
 func permissionsSet(site *Site) string {
 	return "sites('" + strings.ReplaceAll(site.ID, ",", "%2C") + "')/permissions"
 }
@@ -89,15 +94,14 @@ func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *
 	}
 	var all page
 	var set string
-	var err *apiError
-	s.read(func(st *Store) {
+	err := s.view(func(st *Store) error {
 		site, e := s.managedSite(st, c, ref)
 		if e != nil {
-			err = e
-			return
+			return e
 		}
 		set = permissionsSet(site)
 		all = paginate(lq, items(st.sitePermissions(site.ID, false), func(p *SitePermission) any { return sitePermissionView(p, false) }))
+		return nil
 	})
 	if err != nil {
 		return err
@@ -109,19 +113,17 @@ func (s *Server) listSitePermissions(w http.ResponseWriter, r *http.Request, c *
 func (s *Server) getSitePermission(w http.ResponseWriter, r *http.Request, c *Caller, ref siteRef, permID string) error {
 	var out map[string]any
 	var set string
-	var err *apiError
-	s.read(func(st *Store) {
+	err := s.view(func(st *Store) error {
 		site, e := s.managedSite(st, c, ref)
 		if e != nil {
-			err = e
-			return
+			return e
 		}
 		p, ok := st.sitePermissionByID(site.ID, permID, false)
 		if !ok {
-			err = &apiError{http.StatusNotFound, CodeItemNotFound, "Item not found"}
-			return
+			return permissionNotFound()
 		}
 		out, set = sitePermissionView(p, true), permissionsSet(site)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -260,7 +262,7 @@ func (s *Server) patchSitePermission(w http.ResponseWriter, r *http.Request, c *
 		}
 		p, ok := st.sitePermissionByID(site.ID, permID, true)
 		if !ok {
-			return &apiError{http.StatusNotFound, CodeItemNotFound, "Item not found"}
+			return permissionNotFound()
 		}
 		p.Roles = roles
 		out, set = sitePermissionView(p, true), permissionsSet(site)
@@ -281,7 +283,7 @@ func (s *Server) deleteSitePermission(w http.ResponseWriter, r *http.Request, c 
 		}
 		p, ok := st.sitePermissionByID(site.ID, permID, true)
 		if !ok {
-			return &apiError{http.StatusNotFound, CodeItemNotFound, "Item not found"}
+			return permissionNotFound()
 		}
 		delete(st.sitePerms, p.ID)
 		return nil

@@ -170,17 +170,16 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request, ref siteRef) er
 		return siteDenied()
 	}
 	var out map[string]any
-	var err error
-	s.read(func(st *Store) {
+	err := s.view(func(st *Store) error {
 		site, ok := s.findSite(st, ref, false)
 		switch {
 		case !ok:
-			err = siteNotFound()
+			return siteNotFound()
 		case !canReadSite(st, c, site):
-			err = siteDenied()
-		default:
-			out = siteView(site)
+			return siteDenied()
 		}
+		out = siteView(site)
+		return nil
 	})
 	if err != nil {
 		return err
