@@ -105,14 +105,10 @@ func (x *executor) createApplication(ctx context.Context, addr string, d *plan.D
 	if d.Adopt != "" {
 		return "", fmt.Errorf("the application to adopt (%s) does not exist", d.Adopt)
 	}
-	existing, err := x.tenant.ApplicationByUniqueName(ctx, d.UniqueName)
-	if err != nil {
-		return "", err
-	}
-	if existing != nil && entra.WorkspaceOf(existing.Tags) != x.plan.Workspace {
-		return "", fmt.Errorf("unique_name %q is already used by application %q (appId %s), which workspace %q does not own; adopt it with adopt = %q or choose another unique_name",
-			d.UniqueName, existing.DisplayName, existing.AppID, x.plan.Workspace, existing.AppID)
-	}
+	// The plan has checked that no application outside the workspace
+	// holds the unique name (engine.Refresh looks each new name up), so
+	// the upsert creates the application or finds the one an interrupted
+	// apply made.
 	app, err := x.tenant.UpsertApplication(ctx, d.UniqueName, d.Body)
 	if err != nil {
 		return "", err

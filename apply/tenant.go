@@ -12,9 +12,6 @@ import (
 // idempotent-as-possible operation; eventual-consistency retries happen
 // inside (an object created a moment ago may not be visible yet).
 type Tenant interface {
-	// ApplicationByUniqueName returns the application with that unique
-	// name, or nil when there is none.
-	ApplicationByUniqueName(ctx context.Context, uniqueName string) (*entra.Application, error)
 	// UpsertApplication creates the application with that unique name, or
 	// updates it when it exists, and returns it with its ids.
 	UpsertApplication(ctx context.Context, uniqueName string, body entra.Application) (*entra.Application, error)

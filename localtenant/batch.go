@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -173,7 +174,11 @@ func (s *Server) batchError(r *http.Request, id string, status int, code, messag
 // runBatchItem runs one request as if it had come on its own, with the
 // batch's bearer token.
 func (s *Server) runBatchItem(outer *http.Request, it batchItem) batchResponse {
-	if status, retryAfter, ok := s.itemFault(); ok {
+	itemPath := strings.SplitN(it.URL, "?", 2)[0]
+	if p, err := url.PathUnescape(itemPath); err == nil {
+		itemPath = p
+	}
+	if status, retryAfter, ok := s.itemFault(it.Method, itemPath); ok {
 		body, _ := json.Marshal(s.faultBody(outer, status))
 		h := map[string]string{"Content-Type": "application/json"}
 		if retryAfter > 0 {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,6 +19,7 @@ type faultState struct {
 	rng       *rand.Rand
 	failCount int
 	failCode  int
+	rules     []*failRule
 }
 
 func newFaultState(f Faults) *faultState {
@@ -37,6 +39,38 @@ func (fs *faultState) get() Faults {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	return fs.f
+}
+
+// failRule fails the next n requests with a method and path prefix.
+type failRule struct {
+	method, prefix string
+	n, status      int
+}
+
+func (fs *faultState) failMatching(method, prefix string, n, status int) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.rules = append(fs.rules, &failRule{method: strings.ToUpper(method), prefix: prefix, n: n, status: status})
+}
+
+// takeMatching consumes one failure of the first rule that matches a
+// request (or $batch item) with that method and version-relative or
+// absolute path.
+func (fs *faultState) takeMatching(method, path string) (fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	rel := strings.TrimPrefix(path, "/v1.0")
+	for _, r := range fs.rules {
+		if r.n > 0 && (r.method == "" || r.method == method) && (strings.HasPrefix(path, r.prefix) || strings.HasPrefix(rel, r.prefix)) {
+			r.n--
+			f := fault{status: r.status}
+			if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
+				f.retryAfter = fs.f.retryAfterSeconds()
+			}
+			return f, true
+		}
+	}
+	return fault{}, false
 }
 
 func (fs *faultState) failNext(n, status int) {
@@ -95,7 +129,10 @@ func (fs *faultState) draw() (fault, bool) {
 // requests only). The batch handler answers the item with status, a
 // Retry-After header when retryAfter > 0, and an OData error body from
 // faultBody.
-func (s *Server) itemFault() (status, retryAfter int, ok bool) {
+func (s *Server) itemFault(method, path string) (status, retryAfter int, ok bool) {
+	if f, ok := s.faults.takeMatching(method, path); ok {
+		return f.status, f.retryAfter, true
+	}
 	f, ok := s.faults.draw()
 	return f.status, f.retryAfter, ok
 }
@@ -232,6 +269,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := hostKindOf(hostOnly(r.Host))
 	if kind == HostGraph || kind == HostSharePoint {
+		if ft, ok := s.faults.takeMatching(r.Method, r.URL.Path); ok {
+			s.writeFault(w, r, ft)
+			return
+		}
 		if ft, ok := s.faults.takeFailNext(); ok {
 			s.writeFault(w, r, ft)
 			return

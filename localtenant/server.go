@@ -287,6 +287,14 @@ func (s *Server) SetFaults(f Faults) {
 	s.store.mu.Unlock()
 }
 
+// FailMatching makes the next n Graph/SharePoint requests (or $batch
+// items) with that method ("" for any) whose path starts with pathPrefix
+// (with or without the /v1.0 version root) fail with status, whatever
+// else runs at the same time: a test can break one kind of write.
+func (s *Server) FailMatching(method, pathPrefix string, n, status int) {
+	s.faults.failMatching(method, pathPrefix, n, status)
+}
+
 // FailNext makes the next n Graph/SharePoint requests fail with status.
 func (s *Server) FailNext(n int, status int) { s.faults.failNext(n, status) }
 

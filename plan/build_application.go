@@ -89,7 +89,19 @@ func (b *builder) findApplication(app *config.Application) *entra.Application {
 		}
 		return a
 	}
-	return b.appsByUnique[app.UniqueName]
+	if a := b.appsByUnique[app.UniqueName]; a != nil {
+		return a
+	}
+	if other := b.snap.TakenUniqueNames[app.UniqueName]; other != nil {
+		owner := "no workspace (it was made by hand or by another tool)"
+		if ws := entra.WorkspaceOf(other.Tags); ws != "" {
+			owner = fmt.Sprintf("workspace %q", ws)
+		}
+		b.errorf(app.DeclRange, "Unique name already in use",
+			"%s would be created with unique_name %q, which application %q (appId %s) already holds; it belongs to %s. Take it over with adopt = %q, or give this application another unique_name.",
+			app.Addr, app.UniqueName, other.DisplayName, other.AppID, owner, other.AppID)
+	}
+	return nil
 }
 
 func rangeOf(app *config.Application, attr string) hcl.Range {

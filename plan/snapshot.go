@@ -31,6 +31,9 @@ type Snapshot struct {
 	Sites map[string]*sharepoint.Site
 	// SitePermissions by site id, with authoritative roles.
 	SitePermissions map[string][]sharepoint.Permission
+	// TakenUniqueNames holds the applications outside the workspace that
+	// hold the unique name of a declared application, by that name.
+	TakenUniqueNames map[string]*entra.Application
 	// SecretFiles by write_to path as written in the configuration.
 	SecretFiles map[string]SecretFile
 	// KeyFiles by private_key_file path as written in the configuration.

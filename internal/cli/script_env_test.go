@@ -40,3 +40,22 @@ func cmdGitHubOIDC(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", url)
 	ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", token)
 }
+
+// cmdFail implements "fail METHOD PATH N STATUS": the local tenant fails
+// the next N requests with that method whose path starts with PATH
+// (relative to /v1.0 for Graph), alone or inside a $batch.
+func cmdFail(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: fail METHOD PATH N STATUS")
+	}
+	tenant, _ := ts.Value(tenantKey{}).(*localtenant.Server)
+	if tenant == nil {
+		ts.Fatalf("fail: no local tenant in this script")
+	}
+	n, err1 := strconv.Atoi(args[2])
+	status, err2 := strconv.Atoi(args[3])
+	if err1 != nil || err2 != nil {
+		ts.Fatalf("fail: N and STATUS are numbers")
+	}
+	tenant.FailMatching(args[0], args[1], n, status)
+}

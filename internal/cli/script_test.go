@@ -38,6 +38,7 @@ func TestScript(t *testing.T) {
 			"no-secret-leak": cmdNoSecretLeak,
 			"free-port":      cmdFreePort,
 			"github-oidc":    cmdGitHubOIDC,
+			"fail":           cmdFail,
 		},
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/entraform/entraform/apply/checks"
 	"github.com/entraform/entraform/config"
@@ -96,52 +94,33 @@ func runVerify(ctx context.Context, m *Meta, args []string) int {
 
 // lookupClientIDs finds the client id (appId) of every application the
 // checks sign in as: adopted ones name it, managed ones are found by
-// their unique name.
+// their unique name (one $batch for up to 20 applications).
 func (m *Meta) lookupClientIDs(ctx context.Context, s *session, cfg *config.Config, selected []*config.Check) (map[string]string, error) {
 	apps := map[string]string{}
-	var todo []*config.Application
+	byName := map[string]string{} // unique name -> application address
+	var names []string
 	for _, c := range selected {
 		a := cfg.Application(c.Application)
-		if a == nil || apps[a.Addr] != "" {
+		if a == nil {
 			continue
 		}
 		if a.Adopt != "" {
 			apps[a.Addr] = a.Adopt
 			continue
 		}
-		apps[a.Addr] = "" // reserved; filled below
-		todo = append(todo, a)
+		if _, seen := byName[a.UniqueName]; !seen {
+			byName[a.UniqueName] = a.Addr
+			names = append(names, a.UniqueName)
+		}
 	}
-	var (
-		mu   sync.Mutex
-		wg   sync.WaitGroup
-		errs []error
-		sem  = make(chan struct{}, 8)
-	)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	for _, a := range todo {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			got, err := s.engine.Entra.ApplicationByUniqueName(ctx, a.UniqueName)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err != nil:
-				errs = append(errs, fmt.Errorf("looking up %s (unique name %s): %w", a.Addr, a.UniqueName, err))
-			case got != nil:
-				apps[a.Addr] = got.AppID
-			default:
-				delete(apps, a.Addr) // not in the tenant: the check says so
-			}
-		}()
+	found, err := s.engine.Entra.ApplicationsByUniqueName(ctx, names)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the checked applications: %w", err)
 	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return nil, errs[0]
+	for name, addr := range byName {
+		if app := found[name]; app != nil {
+			apps[addr] = app.AppID
+		} // else not in the tenant: the check says so
 	}
 	return apps, nil
 }

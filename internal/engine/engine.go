@@ -117,10 +117,51 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 		}
 		out.SitePermissions = sr.perms
 	}
+	if err := e.checkUniqueNames(ctx, cfg, out); err != nil {
+		return nil, err
+	}
 	if err := readLocalFiles(cfg, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkUniqueNames looks up the unique names of the declared applications
+// the workspace read did not find: one held by an application of this
+// workspace (a listing that has not caught up yet) joins the snapshot;
+// one held by anything else is recorded as taken, and the plan refuses it.
+func (e *Engine) checkUniqueNames(ctx context.Context, cfg *config.Config, snap *plan.Snapshot) error {
+	have := map[string]bool{}
+	for _, a := range snap.Applications {
+		have[a.UniqueName] = true
+	}
+	var names []string
+	for _, app := range cfg.Applications {
+		if app.Adopt == "" && !have[app.UniqueName] {
+			names = append(names, app.UniqueName)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	found, err := e.Entra.ApplicationsByUniqueName(ctx, names)
+	if err != nil {
+		return fmt.Errorf("looking up unique names: %w", err)
+	}
+	for _, name := range names {
+		a := found[name]
+		switch {
+		case a == nil:
+		case entra.WorkspaceOf(a.Tags) == cfg.Tenant.Workspace:
+			snap.Applications = append(snap.Applications, a)
+		default:
+			if snap.TakenUniqueNames == nil {
+				snap.TakenUniqueNames = map[string]*entra.Application{}
+			}
+			snap.TakenUniqueNames[name] = a
+		}
+	}
+	return nil
 }
 
 // readLocalFiles reads the secret and key files the configuration names:
