@@ -52,6 +52,10 @@
 //		}
 //	}
 //
+// A Graph collection with the usual list, create, $count, get, update
+// and delete routes is s.collectionRoutes(base, collection{...},
+// "/{id}", "({key})"): a nil handler gets no route.
+//
 // Patterns (see Route): literal segments match case-insensitively;
 // "{name}" is one segment; a literal with one "{name}" inside
 // ("applications(uniqueName='{name}')") matches that segment shape;

@@ -13,17 +13,10 @@ func init() { addRoutes(graphApplicationRoutes) }
 // Credentials and federated credentials are in graph_credentials.go and
 // graph_federated.go.
 func graphApplicationRoutes(s *Server) []Route {
-	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications", Handler: s.graph(s.createApplication)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications", Handler: s.graph(s.listApplications)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/$count", Handler: s.graph(s.countApplications)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.getApplication)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications({key})", Handler: s.graph(s.getApplication)},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.patchApplication)},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/applications({key})", Handler: s.graph(s.patchApplication)},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.deleteApplication)},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/applications({key})", Handler: s.graph(s.deleteApplication)},
-	}
+	return s.collectionRoutes("/v1.0/applications", collection{
+		list: s.listApplications, create: s.createApplication, count: s.countApplications,
+		get: s.getApplication, update: s.patchApplication, delete: s.deleteApplication,
+	}, "/{id}", "({key})")
 }
 
 // applicationFilter is what $filter may use on applications, and what

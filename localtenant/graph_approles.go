@@ -15,13 +15,10 @@ func graphAppRoleRoutes(s *Server) []Route {
 	var routes []Route
 	for _, sp := range []string{"/v1.0/servicePrincipals/{id}", "/v1.0/servicePrincipals({key})"} {
 		for _, nav := range []string{"appRoleAssignments", "appRoleAssignedTo"} {
-			base := sp + "/" + nav
-			routes = append(routes,
-				Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.graph(s.listAssignments)},
-				Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.graph(s.createAssignment)},
-				Route{Host: HostGraph, Method: "GET", Pattern: base + "/{assignment}", Handler: s.graph(s.getAssignment)},
-				Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{assignment}", Handler: s.graph(s.deleteAssignment)},
-			)
+			routes = append(routes, s.collectionRoutes(sp+"/"+nav, collection{
+				list: s.listAssignments, create: s.createAssignment,
+				get: s.getAssignment, delete: s.deleteAssignment,
+			}, "/{assignment}")...)
 		}
 	}
 	return routes

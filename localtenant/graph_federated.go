@@ -14,17 +14,10 @@ func init() { addRoutes(graphFederatedRoutes) }
 func graphFederatedRoutes(s *Server) []Route {
 	var routes []Route
 	for _, app := range []string{"/v1.0/applications/{id}", "/v1.0/applications({key})"} {
-		base := app + "/federatedIdentityCredentials"
-		routes = append(routes,
-			Route{Host: HostGraph, Method: "GET", Pattern: base, Handler: s.graph(s.listFederated)},
-			Route{Host: HostGraph, Method: "POST", Pattern: base, Handler: s.graph(s.createFederated)},
-			Route{Host: HostGraph, Method: "GET", Pattern: base + "/{fic}", Handler: s.graph(s.getFederated)},
-			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "/{fic}", Handler: s.graph(s.patchFederated)},
-			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "/{fic}", Handler: s.graph(s.deleteFederated)},
-			Route{Host: HostGraph, Method: "GET", Pattern: base + "({fkey})", Handler: s.graph(s.getFederated)},
-			Route{Host: HostGraph, Method: "PATCH", Pattern: base + "({fkey})", Handler: s.graph(s.patchFederated)},
-			Route{Host: HostGraph, Method: "DELETE", Pattern: base + "({fkey})", Handler: s.graph(s.deleteFederated)},
-		)
+		routes = append(routes, s.collectionRoutes(app+"/federatedIdentityCredentials", collection{
+			list: s.listFederated, create: s.createFederated,
+			get: s.getFederated, update: s.patchFederated, delete: s.deleteFederated,
+		}, "/{fic}", "({fkey})")...)
 	}
 	return routes
 }

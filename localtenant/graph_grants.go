@@ -11,14 +11,12 @@ func init() { addRoutes(graphGrantRoutes) }
 
 // graphGrantRoutes are /v1.0/oauth2PermissionGrants: delegated consent.
 func graphGrantRoutes(s *Server) []Route {
-	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/oauth2PermissionGrants", Handler: s.graph(s.createGrant)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/oauth2PermissionGrants", Handler: s.graph(s.listGrants)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.graph(s.getGrant)},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.graph(s.patchGrant)},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/oauth2PermissionGrants/{id}", Handler: s.graph(s.deleteGrant)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}/oauth2PermissionGrants", Handler: s.graph(s.listClientGrants)},
-	}
+	return append(s.collectionRoutes("/v1.0/oauth2PermissionGrants", collection{
+		list: s.listGrants, create: s.createGrant,
+		get: s.getGrant, update: s.patchGrant, delete: s.deleteGrant,
+	}, "/{id}"),
+		Route{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}/oauth2PermissionGrants", Handler: s.graph(s.listClientGrants)},
+	)
 }
 
 // grantFilter is what $filter may use on grants.

@@ -107,3 +107,32 @@ func (oc objectCall) sp(st *Store, primary bool) (*ServicePrincipal, *apiError) 
 	}
 	return sp, nil
 }
+
+// collection names the handlers of a Graph collection; a nil handler
+// has no route.
+type collection struct {
+	list, create, count graphHandler // on the collection itself
+	get, update, delete graphHandler // on one member
+}
+
+// collectionRoutes are the Graph routes of a collection at base: GET
+// (list) and POST (create) on base, GET base/$count, and GET, PATCH
+// and DELETE on a member named by each of members ("/{id}",
+// "({key})"...).
+func (s *Server) collectionRoutes(base string, c collection, members ...string) []Route {
+	var routes []Route
+	add := func(method, pattern string, h graphHandler) {
+		if h != nil {
+			routes = append(routes, Route{Host: HostGraph, Method: method, Pattern: pattern, Handler: s.graph(h)})
+		}
+	}
+	add("GET", base, c.list)
+	add("POST", base, c.create)
+	add("GET", base+"/$count", c.count)
+	for _, m := range members {
+		add("GET", base+m, c.get)
+		add("PATCH", base+m, c.update)
+		add("DELETE", base+m, c.delete)
+	}
+	return routes
+}

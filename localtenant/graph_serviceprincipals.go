@@ -12,17 +12,10 @@ func init() { addRoutes(graphServicePrincipalRoutes) }
 // an appId, read by id or appId, list, update, delete. App role
 // assignments are in graph_approles.go.
 func graphServicePrincipalRoutes(s *Server) []Route {
-	return []Route{
-		{Host: HostGraph, Method: "POST", Pattern: "/v1.0/servicePrincipals", Handler: s.graph(s.createServicePrincipal)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals", Handler: s.graph(s.listServicePrincipals)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/$count", Handler: s.graph(s.countServicePrincipals)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.graph(s.getServicePrincipal)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.graph(s.getServicePrincipal)},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.graph(s.patchServicePrincipal)},
-		{Host: HostGraph, Method: "PATCH", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.graph(s.patchServicePrincipal)},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals/{id}", Handler: s.graph(s.deleteServicePrincipalRoute)},
-		{Host: HostGraph, Method: "DELETE", Pattern: "/v1.0/servicePrincipals({key})", Handler: s.graph(s.deleteServicePrincipalRoute)},
-	}
+	return s.collectionRoutes("/v1.0/servicePrincipals", collection{
+		list: s.listServicePrincipals, create: s.createServicePrincipal, count: s.countServicePrincipals,
+		get: s.getServicePrincipal, update: s.patchServicePrincipal, delete: s.deleteServicePrincipalRoute,
+	}, "/{id}", "({key})")
 }
 
 // servicePrincipalFilter is what $filter may use on service principals.

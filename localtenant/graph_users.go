@@ -9,11 +9,9 @@ func init() { addRoutes(graphUserRoutes) }
 
 // graphUserRoutes are /v1.0/users (read only) and /v1.0/me.
 func graphUserRoutes(s *Server) []Route {
-	return []Route{
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users", Handler: s.graph(s.listUsers)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/users/{id}", Handler: s.graph(s.getUser)},
-		{Host: HostGraph, Method: "GET", Pattern: "/v1.0/me", Handler: s.graph(s.getMe)},
-	}
+	return append(s.collectionRoutes("/v1.0/users", collection{list: s.listUsers, get: s.getUser}, "/{id}"),
+		Route{Host: HostGraph, Method: "GET", Pattern: "/v1.0/me", Handler: s.graph(s.getMe)},
+	)
 }
 
 var userFilter = filterSchema{Type: "User", Props: []string{"id", "userPrincipalName", "displayName", "mail", "givenName", "surname", "accountEnabled"}}
