@@ -27,16 +27,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.Form
 	clientID := q.Get("client_id")
 	redirectURI := q.Get("redirect_uri")
-	var app *Application
-	s.read(func(st *Store) {
-		if a, ok := st.appByAppID(clientID, false); ok {
-			cp := *a
-			app = &cp
-		}
-	})
-	if app == nil {
-		s.errorPage(w, newAADError(http.StatusBadRequest, "unauthorized_client", 700016,
-			"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, s.domain))
+	app, aerr := s.signInApp(clientID)
+	if aerr != nil {
+		s.errorPage(w, aerr)
 		return
 	}
 	public, ok := matchRedirect(app, redirectURI)
@@ -71,20 +64,12 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	if upn == "" {
 		upn = defaultUserName + "@" + s.domain
 	}
-	var u *User
-	s.read(func(st *Store) {
-		if p, ok := st.userByUPN(upn, false); ok {
-			cp := *p
-			u = &cp
-		}
-	})
-	if u == nil {
-		s.errorPage(w, newAADError(http.StatusBadRequest, "invalid_request", 50034,
-			"The user account %s does not exist in the %s directory. To sign into this application, the account must be added to the directory.", upn, s.tenantID))
+	u, aerr := s.signInUser(upn, "invalid_request")
+	if aerr != nil {
+		s.errorPage(w, aerr)
 		return
 	}
 	scope := q.Get("scope")
-	var aerr *aadError
 	s.read(func(st *Store) {
 		sr, err := s.parseScopes(st, scope)
 		if err != nil {
@@ -261,8 +246,7 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 	s.read(func(st *Store) {
 		a, ok := st.appByAppID(clientID, false)
 		if !ok {
-			aerr = newAADError(http.StatusBadRequest, "unauthorized_client", 700016,
-				"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, s.domain)
+			aerr = s.appNotFound(clientID)
 			return
 		}
 		cp := *a

@@ -65,16 +65,9 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, form u
 		return nil, newAADError(http.StatusBadRequest, "invalid_request", 900144,
 			"The request body must contain the following parameter: 'client_id'.")
 	}
-	var app *Application
-	s.read(func(st *Store) {
-		if a, ok := st.appByAppID(clientID, false); ok {
-			cp := *a
-			app = &cp
-		}
-	})
-	if app == nil {
-		return nil, newAADError(http.StatusBadRequest, "unauthorized_client", 700016,
-			"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, s.domain)
+	app, aerr := s.signInApp(clientID)
+	if aerr != nil {
+		return nil, aerr
 	}
 	switch {
 	case assertion != "":

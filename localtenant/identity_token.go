@@ -278,16 +278,9 @@ func (s *Server) grantPassword(r *http.Request, form url.Values) (*tokenResponse
 		return nil, errNeedCredential()
 	}
 	upn := form.Get("username")
-	var u *User
-	s.read(func(st *Store) {
-		if p, ok := st.userByUPN(upn, false); ok {
-			cp := *p
-			u = &cp
-		}
-	})
-	if u == nil {
-		return nil, newAADError(http.StatusBadRequest, "invalid_grant", 50034,
-			"The user account %s does not exist in the %s directory. To sign into this application, the account must be added to the directory.", upn, s.tenantID)
+	u, aerr := s.signInUser(upn, "invalid_grant")
+	if aerr != nil {
+		return nil, aerr
 	}
 	if form.Get("password") != u.Password {
 		return nil, newAADError(http.StatusBadRequest, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.")
