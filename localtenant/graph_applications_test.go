@@ -67,30 +67,19 @@ func TestApplicationLifecycle(t *testing.T) {
 		t.Errorf("after PATCH (web merges, redirectUris kept) (-want +got):\n%s", diff)
 	}
 
-	errs := []struct {
-		name   string
-		method string
-		path   string
-		body   any
-		want   errorOf
-	}{
-		{"uniqueName is immutable", "PATCH", "/applications/" + id, map[string]any{"uniqueName": "other"}, errorOf{400, CodeBadRequest}},
-		{"unknown property", "PATCH", "/applications/" + id, map[string]any{"colour": "blue"}, errorOf{400, CodeBadRequest}},
-		{"read-only property", "PATCH", "/applications/" + id, map[string]any{"appId": "x"}, errorOf{400, CodeBadRequest}},
-		{"bad signInAudience", "PATCH", "/applications/" + id, map[string]any{"signInAudience": "Everyone"}, errorOf{400, CodeBadRequest}},
-		{"http redirect off loopback", "PATCH", "/applications/" + id, map[string]any{"web": map[string]any{"redirectUris": []string{"http://example.com/"}}}, errorOf{400, CodeBadRequest}},
-		{"create without displayName", "POST", "/applications", map[string]any{"tags": []string{}}, errorOf{400, CodeBadRequest}},
-		{"duplicate uniqueName", "POST", "/applications", map[string]any{"displayName": "x", "uniqueName": "entraform.demo.flask"}, errorOf{400, CodeConflict}},
-		{"absent uniqueName", "GET", "/applications(uniqueName='nope')", nil, errorOf{404, CodeNotFound}},
-		{"absent id", "GET", "/applications/" + newID(), nil, errorOf{404, CodeNotFound}},
-		{"bad alternate key", "GET", "/applications(colour='x')", nil, errorOf{400, CodeBadRequest}},
+	errs := []refusal{
+		{"uniqueName is immutable", op, "PATCH", "/applications/" + id, map[string]any{"uniqueName": "other"}, errorOf{400, CodeBadRequest}},
+		{"unknown property", op, "PATCH", "/applications/" + id, map[string]any{"colour": "blue"}, errorOf{400, CodeBadRequest}},
+		{"read-only property", op, "PATCH", "/applications/" + id, map[string]any{"appId": "x"}, errorOf{400, CodeBadRequest}},
+		{"bad signInAudience", op, "PATCH", "/applications/" + id, map[string]any{"signInAudience": "Everyone"}, errorOf{400, CodeBadRequest}},
+		{"http redirect off loopback", op, "PATCH", "/applications/" + id, map[string]any{"web": map[string]any{"redirectUris": []string{"http://example.com/"}}}, errorOf{400, CodeBadRequest}},
+		{"create without displayName", op, "POST", "/applications", map[string]any{"tags": []string{}}, errorOf{400, CodeBadRequest}},
+		{"duplicate uniqueName", op, "POST", "/applications", map[string]any{"displayName": "x", "uniqueName": "entraform.demo.flask"}, errorOf{400, CodeConflict}},
+		{"absent uniqueName", op, "GET", "/applications(uniqueName='nope')", nil, errorOf{404, CodeNotFound}},
+		{"absent id", op, "GET", "/applications/" + newID(), nil, errorOf{404, CodeNotFound}},
+		{"bad alternate key", op, "GET", "/applications(colour='x')", nil, errorOf{400, CodeBadRequest}},
 	}
-	for _, tt := range errs {
-		r := op.do(tt.method, tt.path, tt.body)
-		if diff := cmp.Diff(tt.want, errOf(r)); diff != "" {
-			t.Errorf("%s: %s %s (-want +got):\n%s", tt.name, tt.method, tt.path, diff)
-		}
-	}
+	checkRefusals(t, errs)
 
 	op.must(http.StatusNoContent, "DELETE", "/applications/"+id, nil)
 	r = op.do("GET", "/applications/"+id, nil)

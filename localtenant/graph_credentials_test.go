@@ -179,25 +179,15 @@ func TestFederatedCredentials(t *testing.T) {
 
 	noAud := fic("no_aud", "s1")
 	delete(noAud, "audiences")
-	errs := []struct {
-		name   string
-		method string
-		path   string
-		body   any
-		want   errorOf
-	}{
-		{"duplicate name", "POST", base, fic("github_main", "other"), errorOf{409, CodeConflict}},
-		{"duplicate issuer and subject", "POST", base, fic("other", "repo:contoso/x:environment:prod"), errorOf{409, CodeConflict}},
-		{"no audiences", "POST", base, noAud, errorOf{400, CodeBadRequest}},
-		{"bad name", "POST", base, fic("has space", "s2"), errorOf{400, CodeBadRequest}},
-		{"rename", "PATCH", base + "/" + ficID, map[string]any{"name": "renamed"}, errorOf{400, CodeBadRequest}},
-		{"absent", "GET", base + "/nope", nil, errorOf{404, CodeNotFound}},
+	errs := []refusal{
+		{"duplicate name", op, "POST", base, fic("github_main", "other"), errorOf{409, CodeConflict}},
+		{"duplicate issuer and subject", op, "POST", base, fic("other", "repo:contoso/x:environment:prod"), errorOf{409, CodeConflict}},
+		{"no audiences", op, "POST", base, noAud, errorOf{400, CodeBadRequest}},
+		{"bad name", op, "POST", base, fic("has space", "s2"), errorOf{400, CodeBadRequest}},
+		{"rename", op, "PATCH", base + "/" + ficID, map[string]any{"name": "renamed"}, errorOf{400, CodeBadRequest}},
+		{"absent", op, "GET", base + "/nope", nil, errorOf{404, CodeNotFound}},
 	}
-	for _, tt := range errs {
-		if diff := cmp.Diff(tt.want, errOf(op.do(tt.method, tt.path, tt.body))); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	checkRefusals(t, errs)
 
 	for i := 1; i < maxFederatedCredentials; i++ {
 		op.must(http.StatusCreated, "POST", base, fic(fmt.Sprintf("c%d", i), fmt.Sprintf("s%d", i)))

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Helpers for driving the Graph and SharePoint routes as a client would:
@@ -241,3 +243,24 @@ type errorOf struct {
 func errOf(r response) errorOf { return errorOf{r.status, r.code()} }
 
 func (na newApp) String() string { return fmt.Sprintf("app %s (%s)", na.appID, na.id) }
+
+// refusal is a request c sends that the tenant must answer with want.
+type refusal struct {
+	name   string
+	c      *client
+	method string
+	path   string
+	body   any
+	want   errorOf
+}
+
+// checkRefusals sends each request and compares the status and error
+// code of its answer.
+func checkRefusals(t *testing.T, cases []refusal) {
+	t.Helper()
+	for _, tt := range cases {
+		if diff := cmp.Diff(tt.want, errOf(tt.c.do(tt.method, tt.path, tt.body))); diff != "" {
+			t.Errorf("%s: %s %s (-want +got):\n%s", tt.name, tt.method, tt.path, diff)
+		}
+	}
+}

@@ -81,24 +81,14 @@ func TestServicePrincipals(t *testing.T) {
 		}
 	}
 
-	errs := []struct {
-		name   string
-		method string
-		path   string
-		body   any
-		want   errorOf
-	}{
-		{"unknown app", "POST", "/servicePrincipals", map[string]any{"appId": newID()}, errorOf{400, CodeBadRequest}},
-		{"second SP", "POST", "/servicePrincipals", map[string]any{"appId": appID}, errorOf{409, CodeConflict}},
-		{"no appId", "POST", "/servicePrincipals", map[string]any{"tags": []string{}}, errorOf{400, CodeBadRequest}},
-		{"unknown property", "PATCH", "/servicePrincipals/" + spID, map[string]any{"colour": 1}, errorOf{400, CodeBadRequest}},
-		{"absent", "GET", "/servicePrincipals/" + newID(), nil, errorOf{404, CodeNotFound}},
+	errs := []refusal{
+		{"unknown app", op, "POST", "/servicePrincipals", map[string]any{"appId": newID()}, errorOf{400, CodeBadRequest}},
+		{"second SP", op, "POST", "/servicePrincipals", map[string]any{"appId": appID}, errorOf{409, CodeConflict}},
+		{"no appId", op, "POST", "/servicePrincipals", map[string]any{"tags": []string{}}, errorOf{400, CodeBadRequest}},
+		{"unknown property", op, "PATCH", "/servicePrincipals/" + spID, map[string]any{"colour": 1}, errorOf{400, CodeBadRequest}},
+		{"absent", op, "GET", "/servicePrincipals/" + newID(), nil, errorOf{404, CodeNotFound}},
 	}
-	for _, tt := range errs {
-		if diff := cmp.Diff(tt.want, errOf(op.do(tt.method, tt.path, tt.body))); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	checkRefusals(t, errs)
 }
 
 func TestAppRoleAssignments(t *testing.T) {
@@ -239,14 +229,7 @@ func TestPermissionGrants(t *testing.T) {
 	}
 
 	reader := op.appClient(op.createApp("dir reader", graphAppID, "Directory.Read.All"))
-	errs := []struct {
-		name   string
-		c      *client
-		method string
-		path   string
-		body   any
-		want   errorOf
-	}{
+	errs := []refusal{
 		{"duplicate", op, "POST", "/oauth2PermissionGrants", map[string]any{"clientId": na.spID, "consentType": "AllPrincipals", "resourceId": spo, "scope": "x"}, errorOf{409, CodeConflict}},
 		{"Principal without principalId", op, "POST", "/oauth2PermissionGrants", map[string]any{"clientId": na.spID, "consentType": "Principal", "resourceId": spo, "scope": "x"}, errorOf{400, CodeBadRequest}},
 		{"unknown client", op, "POST", "/oauth2PermissionGrants", map[string]any{"clientId": newID(), "consentType": "AllPrincipals", "resourceId": spo, "scope": "x"}, errorOf{400, CodeBadRequest}},
@@ -255,11 +238,7 @@ func TestPermissionGrants(t *testing.T) {
 		{"Directory.Read.All cannot write", reader, "PATCH", "/oauth2PermissionGrants/" + grantID, map[string]any{"scope": "x"}, errorOf{403, CodeAuthDenied}},
 		{"Directory.Read.All cannot create", reader, "POST", "/oauth2PermissionGrants", map[string]any{"clientId": na.spID, "consentType": "AllPrincipals", "resourceId": graphSP, "scope": "x"}, errorOf{403, CodeAuthDenied}},
 	}
-	for _, tt := range errs {
-		if diff := cmp.Diff(tt.want, errOf(tt.c.do(tt.method, tt.path, tt.body))); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	checkRefusals(t, errs)
 
 	op.must(http.StatusNoContent, "DELETE", "/oauth2PermissionGrants/"+grantID, nil)
 	if diff := cmp.Diff(errorOf{404, CodeNotFound}, errOf(op.do("GET", "/oauth2PermissionGrants/"+grantID, nil))); diff != "" {

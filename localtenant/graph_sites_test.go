@@ -201,14 +201,7 @@ func TestSitePermissions(t *testing.T) {
 		t.Errorf("fullcontrol on hr, finance permissions (-want +got):\n%s", diff)
 	}
 	reader := op.appClient(op.createApp("reader", graphAppID, "Sites.Read.All"))
-	errs := []struct {
-		name   string
-		c      *client
-		method string
-		path   string
-		body   any
-		want   errorOf
-	}{
+	errs := []refusal{
 		{"Sites.Read.All cannot grant", reader, "POST", base, map[string]any{"roles": []string{"read"}, "grantedToIdentities": identity}, errorOf{403, CodeAccessDenied}},
 		{"unknown role", op, "POST", base, map[string]any{"roles": []string{"owner2"}, "grantedToIdentities": identity}, errorOf{400, CodeInvalidRequest}},
 		{"no roles", op, "POST", base, map[string]any{"roles": []string{}, "grantedToIdentities": identity}, errorOf{400, CodeInvalidRequest}},
@@ -216,11 +209,7 @@ func TestSitePermissions(t *testing.T) {
 		{"unknown app", op, "POST", base, map[string]any{"roles": []string{"read"}, "grantedToIdentities": []any{map[string]any{"application": map[string]any{"id": newID()}}}}, errorOf{400, CodeInvalidRequest}},
 		{"absent permission", op, "GET", base + "/nope", nil, errorOf{404, CodeItemNotFound}},
 	}
-	for _, tt := range errs {
-		if diff := cmp.Diff(tt.want, errOf(tt.c.do(tt.method, tt.path, tt.body))); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
-		}
-	}
+	checkRefusals(t, errs)
 
 	// Path addressing works for permissions too.
 	fin := op.must(http.StatusCreated, "POST", "/sites/contoso.sharepoint.com:/sites/finance:/permissions", map[string]any{"roles": []string{"read"}, "grantedToIdentities": identity})
