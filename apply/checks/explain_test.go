@@ -66,7 +66,7 @@ check "bare" {
 // TestExplainAADSTS pins which explanation each identity platform error
 // gets, and which are retried as possibly not yet replicated.
 func TestExplainAADSTS(t *testing.T) {
-	cfg := loadConfig(t, mappingConfig)
+	cfg := writeConfig(t, mappingConfig)
 	run := func(check string) *checkRun {
 		c := checkNamed(t, cfg, check)
 		r := &checkRun{env: Env{Config: cfg, Cloud: endpoint.Public(), TenantID: "contoso.onmicrosoft.com",

@@ -10,13 +10,19 @@ import (
 	"github.com/entraform/entraform/config"
 )
 
-// loadConfig writes src as main.entra.hcl in a new directory and loads it.
-func loadConfig(t *testing.T, src string) *config.Config {
+// writeConfig writes src into a new configuration directory and loads it.
+func writeConfig(t *testing.T, src string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.entra.hcl"), []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return reload(t, dir)
+}
+
+// reload loads the configuration in dir again.
+func reload(t *testing.T, dir string) *config.Config {
+	t.Helper()
 	cfg, diags := config.Load(config.LoadOptions{Dir: dir})
 	if diags.HasErrors() {
 		t.Fatalf("loading the configuration: %s", diags.Error())

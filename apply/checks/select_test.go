@@ -8,7 +8,7 @@ import (
 )
 
 func TestSelect(t *testing.T) {
-	cfg := loadConfig(t, `
+	cfg := writeConfig(t, `
 application "a" {
   display_name = "A"
   secret "s" {}

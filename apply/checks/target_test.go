@@ -77,7 +77,7 @@ check "undeclared_user" {
 `
 
 func TestResolveTarget(t *testing.T) {
-	cfg := loadConfig(t, targetConfig)
+	cfg := writeConfig(t, targetConfig)
 	const graph, spo = "00000003-0000-0000-c000-000000000000", "00000003-0000-0ff1-ce00-000000000000"
 	tests := []struct {
 		check string
@@ -115,7 +115,7 @@ func TestResolveTarget(t *testing.T) {
 }
 
 func TestResolveTargetOtherClouds(t *testing.T) {
-	cfg := loadConfig(t, `
+	cfg := writeConfig(t, `
 application "a" {
   display_name = "A"
   secret "s" {}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -66,26 +64,6 @@ func startTenant(t *testing.T, opts localtenant.Options) *tenant {
 			SharePoint: sharepoint.New(g, sharepoint.Options{ReplicationTimeout: 20 * time.Second}),
 		},
 	}
-}
-
-// writeConfig writes src into a new configuration directory and loads it.
-func writeConfig(t *testing.T, src string) *config.Config {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.entra.hcl"), []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return reload(t, dir)
-}
-
-// reload loads the configuration in dir again.
-func reload(t *testing.T, dir string) *config.Config {
-	t.Helper()
-	cfg, diags := config.Load(config.LoadOptions{Dir: dir})
-	if diags.HasErrors() {
-		t.Fatalf("loading the configuration: %s", diags.Error())
-	}
-	return cfg
 }
 
 // apply plans and applies cfg on the tenant and fails the test unless
