@@ -156,33 +156,46 @@ func TestExplanations(t *testing.T) {
 	res := tn.apply(t, cfg)
 	env := tn.env(cfg, res)
 
-	t.Run("consent missing, app-only", func(t *testing.T) {
-		r := runOne(t, env, "unconsented_app")
-		wantProblem(t, r, CodeNoAdminConsent,
-			"no admin consent: set admin_consent = true and apply (application.unconsented declares Sites.Read.All of graph as application permissions, and the token has no roles)")
-		wantProblem(t, r, CodeUnexpectedStatus,
-			"GET https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/hr answered 403, want 200 (the token problem above explains it)")
-	})
-	t.Run("consent missing, delegated (AADSTS65001)", func(t *testing.T) {
-		r := runOne(t, env, "unconsented_user")
-		wantProblem(t, r, CodeNoAdminConsent,
-			"no admin consent: set admin_consent = true and apply (application.flask asks User.Read.All of sharepoint, and nobody consented: AADSTS65001)")
-	})
-	t.Run("delegated permission, app-only flow", func(t *testing.T) {
-		r := runOne(t, env, "lists_sites")
-		wantProblem(t, r, CodeDelegatedWithAppFlow,
-			`Sites.Read.All (graph) is declared as a delegated permission, but flow = "client_credentials" is app-only: app-only tokens carry only application permissions (roles), and this token has none. Declare it under application (permission "graph" { application = ["Sites.Read.All"] }) or use a user flow (auth_code, device_code or interactive)`)
-	})
-	t.Run("application permission, user flow", func(t *testing.T) {
-		r := runOne(t, env, "daemon_user_flow")
-		wantProblem(t, r, CodeApplicationWithUser,
-			`application.daemon_as_user declares Sites.Read.All of graph as application permissions, but flow = "device_code" signs a user in: delegated tokens carry only delegated permissions; declare them under delegated (permission "graph" { delegated = [...] }) or use an app-only flow (client_credentials, certificate or federated)`)
-	})
-	t.Run("SharePoint REST refuses app-only tokens from a secret", func(t *testing.T) {
-		r := runOne(t, env, "sp_rest_secret")
-		wantProblem(t, r, CodeSharePointSecretToken,
-			`SharePoint REST does not accept app-only tokens from a client secret; use a certificate credential and flow = certificate (GET https://contoso.sharepoint.com/sites/hr/_api/web answered 401 "Unsupported app only token.")`)
-	})
+	// Checks that fail with these problems (code, message), and nothing
+	// more to look at.
+	type problem struct{ code, msg string }
+	for _, tt := range []struct {
+		name, check string
+		want        []problem
+	}{
+		{"consent missing, app-only", "unconsented_app", []problem{
+			{CodeNoAdminConsent, "no admin consent: set admin_consent = true and apply (application.unconsented declares Sites.Read.All of graph as application permissions, and the token has no roles)"},
+			{CodeUnexpectedStatus, "GET https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/hr answered 403, want 200 (the token problem above explains it)"},
+		}},
+		{"consent missing, delegated (AADSTS65001)", "unconsented_user", []problem{
+			{CodeNoAdminConsent, "no admin consent: set admin_consent = true and apply (application.flask asks User.Read.All of sharepoint, and nobody consented: AADSTS65001)"},
+		}},
+		{"delegated permission, app-only flow", "lists_sites", []problem{
+			{CodeDelegatedWithAppFlow, `Sites.Read.All (graph) is declared as a delegated permission, but flow = "client_credentials" is app-only: app-only tokens carry only application permissions (roles), and this token has none. Declare it under application (permission "graph" { application = ["Sites.Read.All"] }) or use a user flow (auth_code, device_code or interactive)`},
+		}},
+		{"application permission, user flow", "daemon_user_flow", []problem{
+			{CodeApplicationWithUser, `application.daemon_as_user declares Sites.Read.All of graph as application permissions, but flow = "device_code" signs a user in: delegated tokens carry only delegated permissions; declare them under delegated (permission "graph" { delegated = [...] }) or use an app-only flow (client_credentials, certificate or federated)`},
+		}},
+		{"SharePoint REST refuses app-only tokens from a secret", "sp_rest_secret", []problem{
+			{CodeSharePointSecretToken, `SharePoint REST does not accept app-only tokens from a client secret; use a certificate credential and flow = certificate (GET https://contoso.sharepoint.com/sites/hr/_api/web answered 401 "Unsupported app only token.")`},
+		}},
+		{"least privilege does not hold", "least_privilege", []problem{
+			{CodeUnexpectedStatus, "least privilege does not hold: GET https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/finance answered 200, but the check expects 403; application.wide can reach more than intended (token roles Sites.Read.All)"},
+		}},
+		{"Graph token sent to SharePoint", "graph_token_to_sharepoint", []problem{
+			{CodeUnexpectedStatus, "GET https://contoso.sharepoint.com/sites/hr/_api/web answered 401: the token is for https://graph.microsoft.com, not for contoso.sharepoint.com; a check signs in for the API of its first request, so put requests to contoso.sharepoint.com in a check of their own (or set scopes)"},
+		}},
+		{"the token does not leave Microsoft's APIs", "foreign_host", []problem{
+			{CodeTokenNotSent, `request "elsewhere" was not sent: example.org is neither Microsoft Graph, SharePoint nor the API the check signed in for (https://graph.microsoft.com), and the app's token must not leave them`},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runOne(t, env, tt.check)
+			for _, p := range tt.want {
+				wantProblem(t, r, p.code, p.msg)
+			}
+		})
+	}
 	t.Run("403 names the missing permission", func(t *testing.T) {
 		r := runOne(t, env, "missing_permission")
 		wantProblem(t, r, CodeMissingPermission,
@@ -200,21 +213,6 @@ func TestExplanations(t *testing.T) {
 		if !r.Requests[0].OK {
 			t.Errorf("hr request failed: %+v; the site grant allows it", r.Requests[0])
 		}
-	})
-	t.Run("least privilege does not hold", func(t *testing.T) {
-		r := runOne(t, env, "least_privilege")
-		wantProblem(t, r, CodeUnexpectedStatus,
-			"least privilege does not hold: GET https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/finance answered 200, but the check expects 403; application.wide can reach more than intended (token roles Sites.Read.All)")
-	})
-	t.Run("Graph token sent to SharePoint", func(t *testing.T) {
-		r := runOne(t, env, "graph_token_to_sharepoint")
-		wantProblem(t, r, CodeUnexpectedStatus,
-			"GET https://contoso.sharepoint.com/sites/hr/_api/web answered 401: the token is for https://graph.microsoft.com, not for contoso.sharepoint.com; a check signs in for the API of its first request, so put requests to contoso.sharepoint.com in a check of their own (or set scopes)")
-	})
-	t.Run("the token does not leave Microsoft's APIs", func(t *testing.T) {
-		r := runOne(t, env, "foreign_host")
-		wantProblem(t, r, CodeTokenNotSent,
-			`request "elsewhere" was not sent: example.org is neither Microsoft Graph, SharePoint nor the API the check signed in for (https://graph.microsoft.com), and the app's token must not leave them`)
 	})
 	t.Run("wrong secret (AADSTS7000215)", func(t *testing.T) {
 		e := env
