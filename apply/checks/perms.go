@@ -61,6 +61,10 @@ func neededPermission(cloud endpoint.Cloud, method, rawURL string) (need, bool) 
 		return []string{read}
 	}
 	n := need{Resource: "graph"}
+	// both: the application and the delegated permission have the same name.
+	both := func(read, readWrite string) {
+		n.Application, n.Delegated = rw(read, readWrite), rw(read, readWrite)
+	}
 	switch first {
 	case "sites":
 		switch {
@@ -68,8 +72,7 @@ func neededPermission(cloud endpoint.Cloud, method, rawURL string) (need, bool) 
 			n.Application = []string{"Sites.FullControl.All"}
 			n.SitesSelected = true
 		default:
-			n.Application = rw("Sites.Read.All", "Sites.ReadWrite.All")
-			n.Delegated = rw("Sites.Read.All", "Sites.ReadWrite.All")
+			both("Sites.Read.All", "Sites.ReadWrite.All")
 			n.SitesSelected = true
 		}
 	case "me":
@@ -83,20 +86,15 @@ func neededPermission(cloud endpoint.Cloud, method, rawURL string) (need, bool) 
 			n.Delegated = rw("User.Read", "User.ReadWrite")
 		}
 	case "users":
-		n.Application = rw("User.Read.All", "User.ReadWrite.All")
-		n.Delegated = rw("User.Read.All", "User.ReadWrite.All")
+		both("User.Read.All", "User.ReadWrite.All")
 	case "groups":
-		n.Application = rw("Group.Read.All", "Group.ReadWrite.All")
-		n.Delegated = rw("Group.Read.All", "Group.ReadWrite.All")
+		both("Group.Read.All", "Group.ReadWrite.All")
 	case "applications", "serviceprincipals":
-		n.Application = rw("Application.Read.All", "Application.ReadWrite.All")
-		n.Delegated = rw("Application.Read.All", "Application.ReadWrite.All")
+		both("Application.Read.All", "Application.ReadWrite.All")
 	case "oauth2permissiongrants":
-		n.Application = rw("Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All")
-		n.Delegated = rw("Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All")
+		both("Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All")
 	case "drives":
-		n.Application = rw("Files.Read.All", "Files.ReadWrite.All")
-		n.Delegated = rw("Files.Read.All", "Files.ReadWrite.All")
+		both("Files.Read.All", "Files.ReadWrite.All")
 	case "organization":
 		n.Application = []string{"Organization.Read.All"}
 		n.Delegated = []string{"User.Read"}
