@@ -49,21 +49,34 @@ func (p *Provider) CreateFederatedCredential(ctx context.Context, appObjectID st
 		return nil, fmt.Errorf("adding federated credential %q to application %s: %w", f.Name, appObjectID, err)
 	}
 	// 409 also answers a credential of another name with the same issuer
-	// and subject: only one of the same name is updated.
-	list, lerr := listAll[FederatedIdentityCredential](ctx, p, federatedPath(appObjectID), p.retry())
+	// and subject: only one of the same name is updated. One created
+	// moments ago (by an apply that was killed before it heard the answer)
+	// may not be listed yet: wait for it, unless another credential already
+	// explains the conflict.
+	var existing *FederatedIdentityCredential
+	lerr := p.poll(ctx, func() (bool, error) {
+		list, err := listAll[FederatedIdentityCredential](ctx, p, federatedPath(appObjectID), p.retry())
+		if err != nil {
+			return false, err
+		}
+		if i := slices.IndexFunc(list, func(x FederatedIdentityCredential) bool { return strings.EqualFold(x.Name, f.Name) }); i >= 0 {
+			existing = &list[i]
+			return true, nil
+		}
+		other := slices.ContainsFunc(list, func(x FederatedIdentityCredential) bool { return x.Issuer == f.Issuer && x.Subject == f.Subject })
+		return other, nil
+	})
 	if lerr != nil {
 		return nil, fmt.Errorf("adding federated credential %q to application %s: %w (and listing the existing ones: %v)", f.Name, appObjectID, err, lerr)
 	}
-	i := slices.IndexFunc(list, func(x FederatedIdentityCredential) bool { return strings.EqualFold(x.Name, f.Name) })
-	if i < 0 {
+	if existing == nil {
 		return nil, fmt.Errorf("adding federated credential %q to application %s: %w", f.Name, appObjectID, err)
 	}
-	existing := list[i]
 	if err := p.UpdateFederatedCredential(ctx, appObjectID, existing.ID, f); err != nil {
 		return nil, err
 	}
 	existing.Issuer, existing.Subject, existing.Audiences, existing.Description = f.Issuer, f.Subject, f.Audiences, f.Description
-	return &existing, nil
+	return existing, nil
 }
 
 // UpdateFederatedCredential updates a federated credential; its name is
