@@ -27,15 +27,21 @@ func TestConcurrentAppliesRefused(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	b := h.start(dir, nil, "apply", "-auto-approve")
 	rb, ra := h.wait(b), h.wait(a)
-	if ra.Code != 0 {
-		t.Errorf("the first apply exited %d:\n%s", ra.Code, tail(ra.Stderr, 20))
+	// Usually the first one started holds the lock; on a loaded machine
+	// the second may get there first. Either way: one runs, one is refused.
+	ran, refused := ra, rb
+	if ra.Code != 0 && rb.Code == 0 {
+		ran, refused = rb, ra
 	}
-	if rb.Code != 1 || !strings.Contains(rb.Stderr, `cannot apply workspace "concurrent" of tenant `) ||
-		!strings.Contains(rb.Stderr, "holds the workspace lock") || !strings.Contains(rb.Stderr, "-lock-timeout") {
-		t.Errorf("the second apply exited %d; want 1 and the lock message:\n%s", rb.Code, tail(rb.Stderr, 20))
+	if ran.Code != 0 {
+		t.Errorf("neither apply ran to its end; exits %d and %d:\n%s\n%s", ra.Code, rb.Code, tail(ra.Stderr, 10), tail(rb.Stderr, 10))
 	}
-	if strings.Contains(rb.Stderr, "Reading tenant") {
-		t.Errorf("the refused apply read the tenant first:\n%s", tail(rb.Stderr, 20))
+	if refused.Code != 1 || !strings.Contains(refused.Stderr, `cannot apply workspace "concurrent" of tenant `) ||
+		!strings.Contains(refused.Stderr, "holds the workspace lock") || !strings.Contains(refused.Stderr, "-lock-timeout") {
+		t.Errorf("the other apply exited %d; want 1 and the lock message:\n%s", refused.Code, tail(refused.Stderr, 20))
+	}
+	if strings.Contains(refused.Stderr, "Reading tenant") {
+		t.Errorf("the refused apply read the tenant first:\n%s", tail(refused.Stderr, 20))
 	}
 	h.mustRun(dir, 0, "plan", "-detailed-exitcode")
 	h.checkTenant(t, w, dir)
@@ -58,8 +64,8 @@ func TestConcurrentAppliesWait(t *testing.T) {
 			t.Errorf("the %s apply exited %d:\n%s", name, r.Code, tail(r.Stderr, 20))
 		}
 	}
-	if !strings.Contains(rb.Stdout, "No changes.") {
-		t.Errorf("the second apply did not find the first one's work done:\n%s", tail(rb.Stdout, 20))
+	if strings.Contains(ra.Stdout, "No changes.") == strings.Contains(rb.Stdout, "No changes.") {
+		t.Errorf("want exactly one apply to find the other's work done:\n%s\n---\n%s", tail(ra.Stdout, 10), tail(rb.Stdout, 10))
 	}
 	h.mustRun(dir, 0, "plan", "-detailed-exitcode")
 	h.checkTenant(t, w, dir)
@@ -70,13 +76,25 @@ func TestConcurrentAppliesWait(t *testing.T) {
 // once. Nothing is corrupted: objects with an identity of their own
 // (applications by unique name, service principals, consent, role
 // assignments, federated credentials, site grants) exist once; each
-// machine may add its own secret and certificate, and both runs succeed.
-// One more apply from either machine removes the other's extra
-// credentials, and the plan after it is empty.
+// machine may add its own secret, and both runs succeed. One more apply
+// from either machine removes the other's extra credentials, and the plan
+// after it is empty.
+//
+// Certificates (with -reliability.long): both machines rewrite the
+// application's certificate list at once, so one may lose the other's
+// upload. The loser sees it (after waiting out the replication timeout,
+// two minutes) and fails with a clear message instead of reporting
+// success; the next apply converges all the same.
 func TestConcurrentAppliesOnTwoMachines(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, concurrencyFaults)
-	w := workspace{Name: "concurrent", Apps: standardApps(6)}
+	apps := standardApps(6)
+	if !*longRun {
+		for i := range apps {
+			apps[i].Certificate = false
+		}
+	}
+	w := workspace{Name: "concurrent", Apps: apps}
 	dirA, dirB := t.TempDir(), t.TempDir()
 	writeFiles(t, dirA, w.Files())
 	writeFiles(t, dirB, w.Files())
@@ -84,8 +102,12 @@ func TestConcurrentAppliesOnTwoMachines(t *testing.T) {
 	b := h.start(dirB, []string{"HOME=" + t.TempDir()}, "apply", "-auto-approve")
 	ra, rb := h.wait(a), h.wait(b)
 	for name, r := range map[string]result{"A": ra, "B": rb} {
-		if r.Code != 0 {
+		lostUpload := strings.Contains(r.Stderr, "the application does not list it after the update")
+		if r.Code != 0 && !(*longRun && lostUpload) {
 			t.Errorf("apply on machine %s exited %d:\n%s", name, r.Code, tail(r.Stderr, 20))
+		}
+		if lostUpload {
+			t.Logf("FIGURE concurrency two_machines machine %s lost a certificate upload to the other and said so", name)
 		}
 	}
 	extraSecrets, extraCerts := 0, 0

@@ -49,10 +49,10 @@ func TestFaultSuite(t *testing.T) {
 			time.Sleep(faults.ReplicationDelay)
 			h.tenant.ResetRequests()
 			start = time.Now()
-			p := h.run(dir, nil, "plan", "-detailed-exitcode")
+			p := h.run(dir, []string{"ENTRAFORM_LOG=debug"}, "plan", "-detailed-exitcode")
 			planTime := time.Since(start)
 			if p.Code != 0 || !strings.Contains(p.Stdout, "No changes.") {
-				t.Errorf("second plan exited %d, want 0 and no changes:\n%s\n%s", p.Code, tail(p.Stdout, 40), tail(p.Stderr, 20))
+				t.Errorf("second plan exited %d, want 0 and no changes:\n%s\n%s", p.Code, tail(p.Stdout, 40), tail(batchLines(p.Stderr), 80))
 			}
 			planStats := statusCounts(h.tenant.Requests())
 			h.checkTenant(t, w, dir)
@@ -100,4 +100,25 @@ func planCount(out string) int {
 		n += v
 	}
 	return n
+}
+
+// batchLines keeps the debug log lines about $batch requests and answers
+// (cut to 600 characters) and the error lines: what a failed plan under
+// faults needs to be understood.
+func batchLines(stderr string) string {
+	var out []string
+	keep := false
+	for _, l := range strings.Split(stderr, "\n") {
+		switch {
+		case strings.HasPrefix(l, "graph: "):
+			keep = strings.Contains(l, "$batch")
+		case strings.HasPrefix(l, "graph:   "):
+		default:
+			keep = true
+		}
+		if keep {
+			out = append(out, l[:min(len(l), 600)])
+		}
+	}
+	return strings.Join(out, "\n")
 }
