@@ -64,6 +64,8 @@ type Meta struct {
 	// Color is true when output may carry ANSI colour: a terminal, no
 	// NO_COLOR and no -no-color.
 	Color bool
+	// usage prints the running command's options (set by newFlags).
+	usage func()
 }
 
 // Path resolves p against the working directory.

@@ -14,7 +14,10 @@ import (
 func newFlags(m *Meta, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
+	// The flag package calls Usage itself on -h and on errors; parseFlags
+	// decides when to print it, once.
+	fs.Usage = func() {}
+	m.usage = func() {
 		fmt.Fprintf(m.Stdout, "Usage: entraform [global options] %s\n\n", synopsis)
 		var b strings.Builder
 		fs.SetOutput(&b)
@@ -35,7 +38,9 @@ func parseFlags(m *Meta, fs *flag.FlagSet, args []string) (ok bool, code int) {
 	case err == nil:
 		return true, 0
 	case errors.Is(err, flag.ErrHelp):
-		fs.Usage()
+		if m.usage != nil {
+			m.usage()
+		}
 		return false, ExitOK
 	default:
 		m.Errorf("%s: %v", fs.Name(), err)

@@ -16,7 +16,7 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "plan", "plan [-out=FILE] [-json] [-detailed-exitcode] [-destroy] [-var 'k=v'] [-var-file F]")
 	var cf configFlags
 	cf.register(fs)
-	out := fs.String("out", "", "write the plan to FILE, for `entraform apply FILE`")
+	out := fs.String("out", "", "write the plan to FILE, to apply exactly it later with: entraform apply FILE")
 	jsonOut := fs.Bool("json", false, "print the plan as JSON (format_version 1.0) instead of text")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
 	destroy := fs.Bool("destroy", false, "plan the removal of everything this workspace owns")
