@@ -19,19 +19,11 @@ func BenchmarkCachedToken(b *testing.B) {
 		b.StopTimer()
 		s.Close()
 	}()
-	getenv := func(k string) string {
-		for _, kv := range s.Env() {
-			if kv.Key == k {
-				return kv.Value
-			}
-		}
-		return ""
-	}
-	hc, err := endpoint.NewHTTPClient(getenv)
+	hc, err := endpoint.NewHTTPClient(s.Getenv)
 	if err != nil {
 		b.Fatal(err)
 	}
-	src, _, err := Operator(context.Background(), OperatorOptions{Getenv: getenv, HTTPClient: hc})
+	src, _, err := Operator(context.Background(), OperatorOptions{Getenv: s.Getenv, HTTPClient: hc})
 	if err != nil {
 		b.Fatal(err)
 	}

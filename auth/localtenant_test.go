@@ -28,18 +28,16 @@ func startTenant(t *testing.T) *localtenant.Server {
 // tenantEnv is the environment `entraform tenant serve` prints, plus extra
 // pairs (an empty value removes a variable).
 func tenantEnv(s *localtenant.Server, extra ...string) func(string) string {
-	env := map[string]string{}
-	for _, kv := range s.Env() {
-		env[kv.Key] = kv.Value
-	}
+	set := map[string]string{}
 	for i := 0; i+1 < len(extra); i += 2 {
-		if extra[i+1] == "" {
-			delete(env, extra[i])
-			continue
-		}
-		env[extra[i]] = extra[i+1]
+		set[extra[i]] = extra[i+1]
 	}
-	return func(k string) string { return env[k] }
+	return func(k string) string {
+		if v, ok := set[k]; ok {
+			return v
+		}
+		return s.Getenv(k)
+	}
 }
 
 func httpClientFor(t *testing.T, getenv func(string) string) *http.Client {

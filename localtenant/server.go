@@ -276,6 +276,17 @@ func (s *Server) Env() []EnvVar {
 	}
 }
 
+// Getenv looks a variable of Env up ("" for any other), for code that
+// takes its environment as a func(string) string.
+func (s *Server) Getenv(key string) string {
+	for _, kv := range s.Env() {
+		if kv.Key == key {
+			return kv.Value
+		}
+	}
+	return ""
+}
+
 // AdvanceClock moves the tenant's clock forward.
 func (s *Server) AdvanceClock(d time.Duration) { s.clock.advance(d) }
 

@@ -133,3 +133,19 @@ func TestRouterSpecificity(t *testing.T) {
 		t.Errorf("POST matched a GET route")
 	}
 }
+
+func TestGetenvAnswersEnv(t *testing.T) {
+	s := start(t, Options{})
+	want := map[string]string{"HOME": ""}
+	got := map[string]string{"HOME": s.Getenv("HOME")}
+	for _, kv := range s.Env() {
+		want[kv.Key] = kv.Value
+		got[kv.Key] = s.Getenv(kv.Key)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Getenv (-want +got):\n%s", diff)
+	}
+	if s.Getenv("AZURE_TENANT_ID") != s.TenantID() {
+		t.Errorf("Getenv(AZURE_TENANT_ID) = %q; want the tenant id %q", s.Getenv("AZURE_TENANT_ID"), s.TenantID())
+	}
+}

@@ -36,12 +36,7 @@ func newTenantSetup(t *testing.T, opts localtenant.Options, mod ...func(*Options
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{}
-	for _, kv := range s.Env() {
-		env[kv.Key] = kv.Value
-	}
-	getenv := func(k string) string { return env[k] }
-	hc, err := endpoint.NewHTTPClient(getenv)
+	hc, err := endpoint.NewHTTPClient(s.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +46,7 @@ func newTenantSetup(t *testing.T, opts localtenant.Options, mod ...func(*Options
 		hc.CloseIdleConnections()
 		s.Close()
 	})
-	tokens, _, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: getenv, HTTPClient: hc})
+	tokens, _, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: s.Getenv, HTTPClient: hc})
 	if err != nil {
 		t.Fatal(err)
 	}
