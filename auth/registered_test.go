@@ -24,6 +24,7 @@ import (
 	"github.com/entraform/entraform/endpoint"
 	"github.com/entraform/entraform/localtenant"
 	"github.com/entraform/entraform/providers/graph"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // These tests register credentials on a new application through Graph (as
@@ -32,7 +33,6 @@ import (
 
 type tenant struct {
 	s       *localtenant.Server
-	env     map[string]string
 	g       *graph.Client
 	graphSP struct {
 		ID       string `json:"id"`
@@ -45,27 +45,8 @@ type tenant struct {
 
 func start(t *testing.T) *tenant {
 	t.Helper()
-	s, err := localtenant.Start(context.Background(), localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn := &tenant{s: s, env: map[string]string{}}
-	for _, kv := range s.Env() {
-		tn.env[kv.Key] = kv.Value
-	}
-	hc := tn.httpClient(t)
-	t.Cleanup(func() {
-		hc.CloseIdleConnections()
-		s.Close()
-	})
-	ops, _, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: tn.getenv(), HTTPClient: hc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn.g, err = graph.New(graph.Options{Tokens: ops, HTTPClient: hc})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, op := graphtest.Start(t, localtenant.Options{}, graph.Options{})
+	tn := &tenant{s: s, g: op.Graph}
 	if err := tn.g.Get(context.Background(), "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", &tn.graphSP); err != nil {
 		t.Fatal(err)
 	}
@@ -75,23 +56,23 @@ func start(t *testing.T) *tenant {
 // getenv is the tenant's environment changed by pairs (an empty value
 // removes the variable).
 func (tn *tenant) getenv(pairs ...string) func(string) string {
-	env := map[string]string{}
-	for k, v := range tn.env {
-		env[k] = v
-	}
+	set := map[string]string{}
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if pairs[i+1] == "" {
-			delete(env, pairs[i])
-		} else {
-			env[pairs[i]] = pairs[i+1]
-		}
+		set[pairs[i]] = pairs[i+1]
 	}
-	return func(k string) string { return env[k] }
+	return func(k string) string {
+		if v, ok := set[k]; ok {
+			return v
+		}
+		return tn.s.Getenv(k)
+	}
 }
 
+// httpClient is a new client that dials the tenant for every host name,
+// as a new entraform process would have.
 func (tn *tenant) httpClient(t *testing.T) *http.Client {
 	t.Helper()
-	c, err := endpoint.NewHTTPClient(tn.getenv())
+	c, err := endpoint.NewHTTPClient(tn.s.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}

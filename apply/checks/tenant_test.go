@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/entraform/entraform/apply"
-	"github.com/entraform/entraform/auth"
 	"github.com/entraform/entraform/config"
 	"github.com/entraform/entraform/endpoint"
 	"github.com/entraform/entraform/internal/engine"
@@ -18,6 +17,7 @@ import (
 	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/providers/entra"
 	"github.com/entraform/entraform/providers/graph"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 	"github.com/entraform/entraform/providers/sharepoint"
 )
 
@@ -32,36 +32,13 @@ type tenant struct {
 // startTenant starts a local tenant for one test.
 func startTenant(t *testing.T, opts localtenant.Options) *tenant {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	s, err := localtenant.Start(ctx, opts)
-	if err != nil {
-		t.Fatalf("starting the local tenant: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	vars := map[string]string{}
-	for _, kv := range s.Env() {
-		vars[kv.Key] = kv.Value
-	}
-	getenv := func(k string) string { return vars[k] }
-	client, err := endpoint.NewHTTPClient(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, _, err := auth.Operator(ctx, auth.OperatorOptions{Getenv: getenv, HTTPClient: client})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.New(graph.Options{Tokens: tokens, HTTPClient: client})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, op := graphtest.Start(t, opts, graph.Options{})
 	return &tenant{
-		Server: s, getenv: getenv, client: client,
+		Server: s, getenv: s.Getenv, client: op.HTTPClient,
 		engine: &engine.Engine{
 			TenantID:   s.TenantID(),
-			Entra:      entra.New(g, entra.Options{ReplicationTimeout: 20 * time.Second}),
-			SharePoint: sharepoint.New(g, sharepoint.Options{ReplicationTimeout: 20 * time.Second}),
+			Entra:      entra.New(op.Graph, entra.Options{ReplicationTimeout: 20 * time.Second}),
+			SharePoint: sharepoint.New(op.Graph, sharepoint.Options{ReplicationTimeout: 20 * time.Second}),
 		},
 	}
 }

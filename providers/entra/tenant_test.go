@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/entraform/entraform/auth"
-	"github.com/entraform/entraform/endpoint"
 	"github.com/entraform/entraform/localtenant"
 	"github.com/entraform/entraform/providers/graph"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // tenant is a started local tenant and a provider signed in to it as the
@@ -35,45 +34,11 @@ type tenantOptions struct {
 // startTenant starts a tenant for one test (in a fraction of a second).
 func startTenant(t testing.TB, o tenantOptions) *tenant {
 	t.Helper()
-	s, err := localtenant.Start(context.Background(), localtenant.Options{Faults: o.faults})
-	if err != nil {
-		t.Fatal(err)
+	s, op := graphtest.Start(t, localtenant.Options{Faults: o.faults}, graph.Options{Log: o.log})
+	if o.provider.ReplicationTimeout == 0 {
+		o.provider.ReplicationTimeout = 20 * time.Second
 	}
-	t.Cleanup(func() { s.Close() })
-	tn, err := connect(s, o.provider, o.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Runs before s.Close: an HTTP/2 connection the client keeps open
-	// would hold the server's shutdown for a second.
-	t.Cleanup(tn.hc.CloseIdleConnections)
-	return tn
-}
-
-// connect signs in to s as its operator.
-func connect(s *localtenant.Server, o Options, log io.Writer) (*tenant, error) {
-	ctx := context.Background()
-	env := map[string]string{}
-	for _, kv := range s.Env() {
-		env[kv.Key] = kv.Value
-	}
-	getenv := func(k string) string { return env[k] }
-	hc, err := endpoint.NewHTTPClient(getenv)
-	if err != nil {
-		return nil, err
-	}
-	tokens, _, err := auth.Operator(ctx, auth.OperatorOptions{Getenv: getenv, HTTPClient: hc})
-	if err != nil {
-		return nil, err
-	}
-	c, err := graph.New(graph.Options{Tokens: tokens, HTTPClient: hc, Log: log})
-	if err != nil {
-		return nil, err
-	}
-	if o.ReplicationTimeout == 0 {
-		o.ReplicationTimeout = 20 * time.Second
-	}
-	return &tenant{s: s, hc: hc, c: c, p: New(c, o)}, nil
+	return &tenant{s: s, hc: op.HTTPClient, c: op.Graph, p: New(op.Graph, o.provider)}
 }
 
 // graphRequests counts the Graph requests in the tenant's log since the

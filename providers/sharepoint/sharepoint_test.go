@@ -17,10 +17,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/entraform/entraform/auth"
-	"github.com/entraform/entraform/endpoint"
 	"github.com/entraform/entraform/localtenant"
 	"github.com/entraform/entraform/providers/entra"
 	"github.com/entraform/entraform/providers/graph"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // tenant is a started local tenant with the operator signed in.
@@ -36,36 +36,11 @@ type tenant struct {
 
 func startTenant(t *testing.T) *tenant {
 	t.Helper()
-	ctx := context.Background()
-	s, err := localtenant.Start(ctx, localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	env := map[string]string{}
-	for _, kv := range s.Env() {
-		env[kv.Key] = kv.Value
-	}
-	getenv := func(k string) string { return env[k] }
-	hc, err := endpoint.NewHTTPClient(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens, _, err := auth.Operator(ctx, auth.OperatorOptions{Getenv: getenv, HTTPClient: hc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := graph.New(graph.Options{Tokens: tokens, HTTPClient: hc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Runs before s.Close: an HTTP/2 connection the client keeps open
-	// would hold the server's shutdown for a second.
-	t.Cleanup(hc.CloseIdleConnections)
+	s, op := graphtest.Start(t, localtenant.Options{}, graph.Options{})
 	opts := entra.Options{ReplicationTimeout: 10 * time.Second}
 	return &tenant{
-		s: s, hc: hc, c: c, entra: entra.New(c, opts), p: New(c, Options{ReplicationTimeout: 10 * time.Second}),
-		tenantID: s.TenantID(), operator: tokens,
+		s: s, hc: op.HTTPClient, c: op.Graph, entra: entra.New(op.Graph, opts), p: New(op.Graph, Options{ReplicationTimeout: 10 * time.Second}),
+		tenantID: s.TenantID(), operator: op.Tokens,
 	}
 }
 
