@@ -1,26 +1,21 @@
-package endpoint
+package endpoint_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/entraform/entraform/endpoint"
+	"github.com/entraform/entraform/endpoint/endpointtest"
 )
 
 // testCA is a throwaway CA with a server certificate for the given names.
@@ -32,49 +27,8 @@ type testCA struct {
 
 func newTestCA(t *testing.T, names ...string) *testCA {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "entraform test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: names[0]},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-	}
-	for _, n := range names {
-		leafTmpl.DNSNames = append(leafTmpl.DNSNames, n)
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caCert, &leafKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca := &testCA{
-		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		leaf:  tls.Certificate{Certificate: [][]byte{leafDER}, PrivateKey: leafKey},
-	}
-	ca.caFile = filepath.Join(t.TempDir(), "ca.pem")
+	caPEM, leaf := endpointtest.Issue(t, names...)
+	ca := &testCA{caPEM: caPEM, leaf: leaf, caFile: filepath.Join(t.TempDir(), "ca.pem")}
 	if err := os.WriteFile(ca.caFile, ca.caPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -121,9 +75,9 @@ func TestTransportDialsEndpointForNamedHosts(t *testing.T) {
 	names := []string{"graph.microsoft.com", "login.microsoftonline.us", "contoso.sharepoint.com", "token.actions.githubusercontent.com"}
 	ca := newTestCA(t, names...)
 	srv, hits := startServer(t, ca)
-	client, err := NewHTTPClient(envOf(map[string]string{
-		EnvEndpoint: srv.URL,
-		EnvCAFile:   ca.caFile,
+	client, err := endpoint.NewHTTPClient(envOf(map[string]string{
+		endpoint.EnvEndpoint: srv.URL,
+		endpoint.EnvCAFile:   ca.caFile,
 		// A proxy must not be used while the endpoint redirects.
 		"HTTPS_PROXY": "http://127.0.0.1:1",
 	}))
@@ -147,7 +101,7 @@ func TestTransportVerifiesCertificates(t *testing.T) {
 	srv, _ := startServer(t, ca)
 
 	t.Run("without the CA file the server is not trusted", func(t *testing.T) {
-		client, err := NewHTTPClient(envOf(map[string]string{EnvEndpoint: srv.URL}))
+		client, err := endpoint.NewHTTPClient(envOf(map[string]string{endpoint.EnvEndpoint: srv.URL}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +112,7 @@ func TestTransportVerifiesCertificates(t *testing.T) {
 		}
 	})
 	t.Run("a name outside the certificate is refused", func(t *testing.T) {
-		client, err := NewHTTPClient(envOf(map[string]string{EnvEndpoint: srv.URL, EnvCAFile: ca.caFile}))
+		client, err := endpoint.NewHTTPClient(envOf(map[string]string{endpoint.EnvEndpoint: srv.URL, endpoint.EnvCAFile: ca.caFile}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +123,7 @@ func TestTransportVerifiesCertificates(t *testing.T) {
 		}
 	})
 	t.Run("InsecureSkipVerify is never set", func(t *testing.T) {
-		tr, err := Transport(envOf(map[string]string{EnvEndpoint: srv.URL, EnvCAFile: ca.caFile}))
+		tr, err := endpoint.Transport(envOf(map[string]string{endpoint.EnvEndpoint: srv.URL, endpoint.EnvCAFile: ca.caFile}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +137,7 @@ func TestTransportDialsIPLiteralsAsWritten(t *testing.T) {
 	ca := newTestCA(t, "graph.microsoft.com")
 	endpointSrv, endpointHits := startServer(t, ca)
 	other, otherHits := startServer(t, ca)
-	client, err := NewHTTPClient(envOf(map[string]string{EnvEndpoint: endpointSrv.URL, EnvCAFile: ca.caFile}))
+	client, err := endpoint.NewHTTPClient(envOf(map[string]string{endpoint.EnvEndpoint: endpointSrv.URL, endpoint.EnvCAFile: ca.caFile}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +166,7 @@ func TestRedirect(t *testing.T) {
 		{"LOCALHOST:5555", "LOCALHOST:5555"},
 	}
 	for _, tt := range tests {
-		if got := Redirect(tt.address, target); got != tt.want {
+		if got := endpoint.Redirect(tt.address, target); got != tt.want {
 			t.Errorf("Redirect(%q) = %q; want %q", tt.address, got, tt.want)
 		}
 	}
@@ -227,16 +181,16 @@ func TestTransportErrors(t *testing.T) {
 		env  map[string]string
 		want []string // substrings of the error
 	}{
-		{"http scheme", map[string]string{EnvEndpoint: "http://127.0.0.1:8443"}, []string{"ENTRAFORM_ENDPOINT", "must be https"}},
-		{"no scheme", map[string]string{EnvEndpoint: "127.0.0.1:8443"}, []string{"ENTRAFORM_ENDPOINT", "https://HOST:PORT"}},
-		{"no host", map[string]string{EnvEndpoint: "https://"}, []string{"ENTRAFORM_ENDPOINT", "no host"}},
-		{"path", map[string]string{EnvEndpoint: "https://127.0.0.1:8443/v1.0"}, []string{"ENTRAFORM_ENDPOINT", "only a scheme, host and port"}},
-		{"missing CA file", map[string]string{EnvCAFile: filepath.Join(dir, "absent.pem")}, []string{"ENTRAFORM_CA_FILE", "reading CA file", "no such file"}},
-		{"CA file without certificates", map[string]string{EnvCAFile: notPEM}, []string{"ENTRAFORM_CA_FILE", "holds no PEM certificate"}},
+		{"http scheme", map[string]string{endpoint.EnvEndpoint: "http://127.0.0.1:8443"}, []string{"ENTRAFORM_ENDPOINT", "must be https"}},
+		{"no scheme", map[string]string{endpoint.EnvEndpoint: "127.0.0.1:8443"}, []string{"ENTRAFORM_ENDPOINT", "https://HOST:PORT"}},
+		{"no host", map[string]string{endpoint.EnvEndpoint: "https://"}, []string{"ENTRAFORM_ENDPOINT", "no host"}},
+		{"path", map[string]string{endpoint.EnvEndpoint: "https://127.0.0.1:8443/v1.0"}, []string{"ENTRAFORM_ENDPOINT", "only a scheme, host and port"}},
+		{"missing CA file", map[string]string{endpoint.EnvCAFile: filepath.Join(dir, "absent.pem")}, []string{"ENTRAFORM_CA_FILE", "reading CA file", "no such file"}},
+		{"CA file without certificates", map[string]string{endpoint.EnvCAFile: notPEM}, []string{"ENTRAFORM_CA_FILE", "holds no PEM certificate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Transport(envOf(tt.env))
+			_, err := endpoint.Transport(envOf(tt.env))
 			if err == nil {
 				t.Fatal("Transport succeeded; want an error")
 			}
@@ -250,7 +204,7 @@ func TestTransportErrors(t *testing.T) {
 }
 
 func TestTransportWithoutEndpointKeepsDefaultDialer(t *testing.T) {
-	tr, err := Transport(nil)
+	tr, err := endpoint.Transport(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +217,7 @@ func TestTransportWithoutEndpointKeepsDefaultDialer(t *testing.T) {
 }
 
 func TestTransportProxyFromGetenv(t *testing.T) {
-	tr, err := Transport(envOf(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "login.microsoftonline.com"}))
+	tr, err := endpoint.Transport(envOf(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "login.microsoftonline.com"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +239,7 @@ func TestTransportProxyFromGetenv(t *testing.T) {
 			t.Errorf("proxy for %s = %q; want %q", tt.url, got, tt.want)
 		}
 	}
-	tr, err = Transport(envOf(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", EnvEndpoint: "https://127.0.0.1:8443"}))
+	tr, err = endpoint.Transport(envOf(map[string]string{"HTTPS_PROXY": "http://proxy.corp:3128", endpoint.EnvEndpoint: "https://127.0.0.1:8443"}))
 	if err != nil {
 		t.Fatal(err)
 	}

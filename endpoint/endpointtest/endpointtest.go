@@ -51,7 +51,7 @@ func NewServer(t testing.TB, h http.Handler, names ...string) *Server {
 	if len(names) == 0 {
 		names = DefaultNames()
 	}
-	caPEM, leaf := issue(t, names)
+	caPEM, leaf := Issue(t, names...)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
 		t.Fatal(err)
@@ -83,8 +83,10 @@ func (s *Server) Client(t testing.TB) *http.Client {
 	return c
 }
 
-// issue creates a CA and a server certificate for names and 127.0.0.1.
-func issue(t testing.TB, names []string) ([]byte, tls.Certificate) {
+// Issue creates a throwaway CA and a server certificate it signs for
+// names and 127.0.0.1, for tests that run servers of their own: the CA
+// certificate in PEM and the server's certificate with its key.
+func Issue(t testing.TB, names ...string) ([]byte, tls.Certificate) {
 	t.Helper()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
