@@ -3,6 +3,8 @@ package catalog
 import (
 	"fmt"
 	"strings"
+
+	"github.com/entraform/entraform/config/internal/levenshtein"
 )
 
 // Reason classifies a failed resolution.
@@ -134,7 +136,7 @@ func suggest(list []Permission, name string) string {
 		if candidate == "" {
 			return
 		}
-		d := distance(n, strings.ToLower(candidate))
+		d := levenshtein.Distance(n, strings.ToLower(candidate))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = candidate, d
 		}
@@ -153,26 +155,4 @@ func suggest(list []Permission, name string) string {
 		return ""
 	}
 	return best
-}
-
-// distance is the Levenshtein edit distance between a and b.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
