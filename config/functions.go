@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -182,10 +181,7 @@ func fileFunc(dir string) function.Function {
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			full := p
-			if !filepath.IsAbs(full) {
-				full = filepath.Join(dir, p)
-			}
+			full := inDir(dir, p)
 			st, err := os.Stat(full)
 			switch {
 			case err != nil:
@@ -213,10 +209,7 @@ func fileExistsFunc(dir string) function.Function {
 		Type:   function.StaticReturnType(cty.Bool),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			full := p
-			if !filepath.IsAbs(full) {
-				full = filepath.Join(dir, p)
-			}
+			full := inDir(dir, p)
 			st, err := os.Stat(full)
 			if err != nil {
 				if os.IsNotExist(err) {

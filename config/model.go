@@ -40,10 +40,19 @@ type Config struct {
 // Path resolves a path from the configuration (a secret's WriteTo, a
 // certificate's PrivateKeyFile) against the configuration directory.
 func (c *Config) Path(p string) string {
-	if p == "" || filepath.IsAbs(p) {
+	if p == "" {
 		return p
 	}
-	return filepath.Join(c.Dir, p)
+	return inDir(c.Dir, p)
+}
+
+// inDir resolves p against dir unless it is absolute: how every path a
+// configuration names (files, variable files, write_to) is read.
+func inDir(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }
 
 // Application returns the application instance with the given address.

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -169,10 +168,7 @@ func (l *loader) parseRawValue(v *variableDecl, raw, filename string) (cty.Value
 
 // readVarFile reads one -var-file into given.
 func (l *loader) readVarFile(path string, given map[string]rawValue) hcl.Diagnostics {
-	full := path
-	if !filepath.IsAbs(full) {
-		full = filepath.Join(l.opts.Dir, path)
-	}
+	full := inDir(l.opts.Dir, path)
 	data, err := os.ReadFile(full)
 	if err != nil {
 		return hcl.Diagnostics{{
