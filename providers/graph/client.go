@@ -49,6 +49,12 @@ const (
 	defaultMaxPages  = 100000
 )
 
+// Defaults of the coalescing options.
+const (
+	defaultCoalesceWindow = 2 * time.Millisecond
+	defaultMaxInFlight    = 10
+)
+
 // New builds a Client. Options.Tokens is required.
 func New(opts Options) (*Client, error) {
 	if opts.Tokens == nil {
@@ -106,6 +112,17 @@ func New(opts Options) (*Client, error) {
 	var base http.RoundTripper = http.DefaultTransport
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		base = opts.HTTPClient.Transport
+	}
+	if opts.Coalesce {
+		window := opts.CoalesceWindow
+		if window == 0 {
+			window = defaultCoalesceWindow
+		}
+		maxInFlight := opts.MaxInFlight
+		if maxInFlight <= 0 {
+			maxInFlight = defaultMaxInFlight
+		}
+		base = newCoalesceTransport(base, opts.Cloud.OrPublic(), window, maxInFlight, cfg.maxAnswer)
 	}
 	if opts.Log != nil {
 		base = &logTransport{next: base, w: opts.Log, mu: &sync.Mutex{}, now: cfg.now}

@@ -4,11 +4,12 @@
 // A Client sends every request through a chain of http.RoundTrippers, outer
 // to inner:
 //
-//	retry   -> client-request-id, throttling/5xx/reset retries, opt-in
-//	           replication retries, one logical request at a time
-//	auth    -> bearer token from an auth.TokenSource, scope from the host
-//	log     -> one debug line per attempt (ENTRAFORM_LOG=debug), redacted
-//	base    -> endpoint.Transport (dials the local tenant when asked)
+//	retry    -> client-request-id, throttling/5xx/reset retries, opt-in
+//	            replication retries, one logical request at a time
+//	auth     -> bearer token from an auth.TokenSource, scope from the host
+//	log      -> one debug line per attempt (ENTRAFORM_LOG=debug), redacted
+//	coalesce -> (Options.Coalesce) concurrent requests share a $batch
+//	base     -> endpoint.Transport (dials the local tenant when asked)
 //
 // so each attempt gets a fresh (cached) token and its own log line.
 //
@@ -76,6 +77,28 @@
 // (secretText, client_secret, client_assertion, key, password, tokens, ...)
 // and anything shaped like a JWT redacted. Authorization headers are never
 // written.
+//
+// # Coalescing
+//
+// With Options.Coalesce, Graph v1.0 requests that are issued at the same
+// time (from different goroutines) with the same token go out together as
+// one JSON $batch of up to 20, and each caller gets an ordinary
+// *http.Response built from its item: status, headers (Retry-After
+// included) and body. A throttled or failed item is therefore retried,
+// decoded and logged like a request of its own; the debug line names the
+// batch it went in (batch=<client-request-id of the $batch>). A queue's
+// first request waits Options.CoalesceWindow (2 ms) for company; a request
+// that finds none is sent as it is. When the $batch as a whole fails, each
+// request gets that answer (a broken connection counts as one for every
+// request in it, so a POST is not repeated).
+//
+// At most Options.MaxInFlight HTTP requests are open at once (a $batch
+// counts once; WithMaxInFlight sets the bound for the requests made under
+// one context, as an apply does with its -parallelism). While every slot
+// is taken, requests queue up, so batches fill up exactly when the service
+// is slow. $batch itself, SharePoint REST, other hosts, other API versions
+// and bodies that are not JSON are never put in a batch, only counted
+// against the bound.
 //
 // # Bounds
 //

@@ -38,6 +38,24 @@ type Options struct {
 	// default 4.
 	BatchConcurrency int
 
+	// Coalesce gathers Graph v1.0 requests issued at the same time (same
+	// host, same token) into JSON $batch requests of up to MaxBatchSize
+	// and hands each caller the answer to its own request, so that
+	// concurrent writes cost one round trip per 20 instead of one each.
+	// Retries, error decoding and the debug log still see one request per
+	// item. $batch itself, SharePoint REST and bodies that are not JSON
+	// are sent as they are. See the package documentation.
+	Coalesce bool
+	// CoalesceWindow is how long the first request of a $batch waits for
+	// others to join it (a batch of 20 leaves at once); default 2ms,
+	// negative for no wait.
+	CoalesceWindow time.Duration
+	// MaxInFlight bounds, when Coalesce is on, the HTTP requests the
+	// client has open at once (a $batch counts once); default 10.
+	// WithMaxInFlight sets another bound for the requests made under one
+	// context.
+	MaxInFlight int
+
 	// Sleep waits d or until ctx is done (tests replace it); default a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now is the clock; default time.Now.

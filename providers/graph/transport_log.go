@@ -15,7 +15,9 @@ const bodyLogLimit = 4096
 
 // logTransport writes one debug line per attempt: method, URL (query
 // kept, sensitive parameters redacted), status, duration, attempt, request
-// ids, and the redacted bodies. It never writes headers other than the ids.
+// ids, the $batch that carried the request (when coalescing put it in
+// one), and the redacted bodies. It never writes headers other than the
+// ids.
 type logTransport struct {
 	next http.RoundTripper
 	w    io.Writer
@@ -31,6 +33,8 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			rc.Close()
 		}
 	}
+	ctx, note := withBatchNote(req.Context())
+	req = req.WithContext(ctx)
 	start := t.now()
 	resp, err := t.next.RoundTrip(req)
 	dur := t.now().Sub(start)
@@ -43,6 +47,9 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		fmt.Fprintf(&b, " status=%d", resp.StatusCode)
 	}
 	fmt.Fprintf(&b, " duration=%s client-request-id=%s", dur.Round(time.Millisecond), req.Header.Get("client-request-id"))
+	if id, size := note.get(); id != "" {
+		fmt.Fprintf(&b, " batch=%s batch-size=%d", id, size)
+	}
 	if resp != nil {
 		if id := requestIDOf(resp.Header); id != "" {
 			fmt.Fprintf(&b, " request-id=%s", id)
