@@ -36,13 +36,13 @@ func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName str
 		if attempt == sendAttempts || ctx.Err() != nil {
 			break
 		}
-		if isAmbiguous(err) {
+		if graph.IsAmbiguous(err) {
 			if cerr := p.removeLostPasswords(ctx, appObjectID, displayName, before); cerr != nil {
 				return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w (and cleaning up after it: %v)", displayName, appObjectID, err, cerr)
 			}
 			continue
 		}
-		if !isNotDone(err) {
+		if !graph.IsNotDone(err) {
 			break
 		}
 	}

@@ -2,8 +2,6 @@ package entra
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -122,41 +120,7 @@ const sendAttempts = 3
 //     as "already exists", which each of them turns into a lookup.
 //     (AddPassword, the exception, has its own loop.)
 func again(ctx context.Context, send func() error) error {
-	var err error
-	for range sendAttempts {
-		err = send()
-		if !(isAmbiguous(err) || isNotDone(err)) || ctx.Err() != nil {
-			return err
-		}
-	}
-	return err
-}
-
-// isAmbiguous reports whether a failed write may have happened anyway: a
-// 504 Gateway Timeout or a transport failure (no status at all).
-func isAmbiguous(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var te *graph.TokenError
-	if errors.As(err, &te) {
-		return false
-	}
-	switch graph.StatusCode(err) {
-	case 0, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
-// isNotDone reports whether the service refused a request without doing
-// it, in a way that invites trying again later.
-func isNotDone(err error) bool {
-	switch graph.StatusCode(err) {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable:
-		return true
-	}
-	return false
+	return graph.Again(ctx, sendAttempts, send)
 }
 
 // The requests of the write methods, each through again.

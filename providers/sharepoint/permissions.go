@@ -2,7 +2,6 @@ package sharepoint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -45,9 +44,9 @@ func (p *Provider) CreateSitePermission(ctx context.Context, siteID string, app 
 		switch {
 		case err == nil:
 			return &created, nil
-		case isNotDone(err) && attempt < 3:
+		case graph.IsNotDone(err) && attempt < 3:
 			continue
-		case isAmbiguous(err) && attempt < 3:
+		case graph.IsAmbiguous(err) && attempt < 3:
 			existing, lerr := p.permissionOf(ctx, siteID, app.ID)
 			if lerr != nil {
 				return nil, fmt.Errorf("granting %v on site %s to application %s: %w (and reading the site's permissions: %v)", roles, siteID, app.ID, err, lerr)
@@ -103,44 +102,10 @@ func isUnknownApplication(err error) bool {
 		(strings.Contains(msg, "not found") || strings.Contains(msg, "does not exist") || strings.Contains(msg, "no application") || strings.Contains(msg, "not exist"))
 }
 
-// isNotDone reports whether the service refused a request without doing
-// it (throttling or a server error the client stopped retrying).
-func isNotDone(err error) bool {
-	switch graph.StatusCode(err) {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable:
-		return true
-	}
-	return false
-}
-
 // again sends an idempotent request (PATCH, DELETE) up to three times
 // while the failure says it may be repeated.
 func again(ctx context.Context, send func() error) error {
-	var err error
-	for range 3 {
-		err = send()
-		if !(isNotDone(err) || isAmbiguous(err)) || ctx.Err() != nil {
-			return err
-		}
-	}
-	return err
-}
-
-// isAmbiguous reports whether a failed write may have happened anyway: a
-// 504 Gateway Timeout or a transport failure (no status at all).
-func isAmbiguous(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var te *graph.TokenError
-	if errors.As(err, &te) {
-		return false
-	}
-	switch graph.StatusCode(err) {
-	case 0, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	return graph.Again(ctx, 3, send)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
