@@ -244,7 +244,13 @@ func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 		return "", err
 	}
 	end := x.opts.Now().Add(d.ExpiresIn)
-	cred, err := x.tenant.AddPassword(ctx, app.ID, d.DisplayName, end)
+	// The application's secrets as the plan read them (none when this
+	// apply created it): what a lost answer must not take away.
+	existing := make([]string, 0, len(app.PasswordCredentials))
+	for _, c := range app.PasswordCredentials {
+		existing = append(existing, c.KeyID)
+	}
+	cred, err := x.tenant.AddPassword(ctx, app.ID, d.DisplayName, end, existing...)
 	if err != nil {
 		return "", err
 	}

@@ -36,8 +36,11 @@ type Tenant interface {
 	RemoveAppRole(ctx context.Context, resourceObjectID, assignmentID string) error
 
 	// AddPassword adds a client secret; the returned credential carries
-	// SecretText, which exists only in this answer.
-	AddPassword(ctx context.Context, appObjectID, displayName string, end time.Time) (entra.PasswordCredential, error)
+	// SecretText, which exists only in this answer. existing are the key
+	// ids of the application's secrets (none for an application this
+	// apply created): after a lost answer, a secret of that display name
+	// that is not among them is removed before trying again.
+	AddPassword(ctx context.Context, appObjectID, displayName string, end time.Time, existing ...string) (entra.PasswordCredential, error)
 	RemovePassword(ctx context.Context, appObjectID, keyID string) error
 
 	// AddKeyCredential uploads a certificate (public part only) and

@@ -15,22 +15,28 @@ import (
 // SecretText is the only copy of the secret: the caller stores it where it
 // belongs and never logs it.
 //
-// A lost answer (504, broken connection) may hide a secret that was
-// created but whose text is gone, so AddPassword notes the application's
-// secrets first, and after such a failure removes any new secret of that
-// display name before it tries again: the application never keeps a
-// secret nobody has.
-func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName string, end time.Time) (PasswordCredential, error) {
+// existing are the key ids of the secrets the application has, as the
+// caller knows them (from the plan's read; none for an application
+// created since). A lost answer (504, broken connection) may hide a
+// secret that was created but whose text is gone, so after such a failure
+// AddPassword removes the secrets of that display name that are not among
+// existing before it tries again: the application never keeps a secret
+// nobody has. Knowing them up front spares a read of the application
+// before every secret.
+func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName string, end time.Time, existing ...string) (PasswordCredential, error) {
 	cred := map[string]any{"displayName": displayName}
 	if !end.IsZero() {
 		cred["endDateTime"] = end.UTC().Format(time.RFC3339)
 	}
 	body := map[string]any{"passwordCredential": cred}
-	before, err := p.passwordKeyIDs(ctx, appObjectID, "")
-	if err != nil {
-		return PasswordCredential{}, fmt.Errorf("adding secret %q to application %s: %w", displayName, appObjectID, err)
+	before := make(map[string]bool, len(existing))
+	for _, id := range existing {
+		before[strings.ToLower(id)] = true
 	}
-	var out PasswordCredential
+	var (
+		out PasswordCredential
+		err error
+	)
 	for attempt := 1; ; attempt++ {
 		err = p.c.Post(ctx, "/applications/"+idSegment(appObjectID)+"/addPassword", body, &out, p.retry())
 		if attempt == sendAttempts || ctx.Err() != nil {
@@ -55,8 +61,8 @@ func (p *Provider) AddPassword(ctx context.Context, appObjectID, displayName str
 	return out, nil
 }
 
-// passwordKeyIDs lists the keyIds of an application's secrets (of one
-// display name when name is not "").
+// passwordKeyIDs lists the keyIds of an application's secrets of one
+// display name.
 func (p *Provider) passwordKeyIDs(ctx context.Context, appObjectID, name string) (map[string]bool, error) {
 	var app struct {
 		PasswordCredentials []PasswordCredential `json:"passwordCredentials"`
@@ -66,7 +72,7 @@ func (p *Provider) passwordKeyIDs(ctx context.Context, appObjectID, name string)
 	}
 	ids := map[string]bool{}
 	for _, c := range app.PasswordCredentials {
-		if name == "" || c.DisplayName == name {
+		if c.DisplayName == name {
 			ids[strings.ToLower(c.KeyID)] = true
 		}
 	}
@@ -74,7 +80,7 @@ func (p *Provider) passwordKeyIDs(ctx context.Context, appObjectID, name string)
 }
 
 // removeLostPasswords removes the secrets of that name that are not in
-// before: created by a request whose answer was lost.
+// before (lower-case key ids): created by a request whose answer was lost.
 func (p *Provider) removeLostPasswords(ctx context.Context, appObjectID, name string, before map[string]bool) error {
 	now, err := p.passwordKeyIDs(ctx, appObjectID, name)
 	if err != nil {
