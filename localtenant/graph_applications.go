@@ -223,11 +223,7 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
 		return aerr
 	}
 	var out map[string]any
-	err := s.view(func(st *Store) error {
-		a, aerr := call.app(st, false)
-		if aerr != nil {
-			return aerr
-		}
+	err := readObject(s, call.app, func(st *Store, a *Application) error {
 		out = applicationView(st, a, expand)
 		return nil
 	})
@@ -309,11 +305,7 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) error
 	if aerr != nil {
 		return aerr
 	}
-	err := s.write(func(st *Store) error {
-		a, aerr := call.app(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.app, func(st *Store, a *Application) error {
 		st.deleteApplication(a)
 		return nil
 	})

@@ -18,7 +18,9 @@ import (
 //     code and message even for objects that do not exist), then reads
 //     or writes the store. Reads use the replica view (replication delay
 //     hides new objects and new references); writes look up the object
-//     they change on the primary.
+//     they change on the primary. graph_handler.go has the shared steps:
+//     s.graph answers a returned refusal, appCallOf/spCallOf read the
+//     caller and the key, readObject/writeObject look the object up.
 //   - Wire JSON is rendered under the store lock (toMap) and written
 //     after it is released.
 //   - Bodies are checked member by member: unknown members get Graph's

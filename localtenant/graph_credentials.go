@@ -53,11 +53,7 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var out PasswordCredential
-	err := s.write(func(st *Store) error {
-		a, aerr := call.app(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.app, func(st *Store, a *Application) error {
 		now := st.now()
 		start := now.Truncate(time.Second)
 		if in.StartDateTime != nil {
@@ -110,11 +106,7 @@ func (s *Server) removePassword(w http.ResponseWriter, r *http.Request) error {
 	if !ok || json.Unmarshal(raw, &keyID) != nil || keyID == "" {
 		return badRequest("A value is required for property 'keyId' of resource 'removePassword'.")
 	}
-	err := s.write(func(st *Store) error {
-		a, aerr := call.app(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.app, func(st *Store, a *Application) error {
 		for i, pc := range a.PasswordCredentials {
 			if strings.EqualFold(pc.KeyID, keyID) {
 				a.PasswordCredentials = append(a.PasswordCredentials[:i:i], a.PasswordCredentials[i+1:]...)

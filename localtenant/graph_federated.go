@@ -64,11 +64,7 @@ func (s *Server) listFederated(w http.ResponseWriter, r *http.Request) error {
 	}
 	var all page
 	var set string
-	err := s.view(func(st *Store) error {
-		a, aerr := call.app(st, false)
-		if aerr != nil {
-			return aerr
-		}
+	err := readObject(s, call.app, func(st *Store, a *Application) error {
 		all = paginate(lq, items(st.federatedCredentials(a, false), nil))
 		set = federatedContext(a)
 		return nil
@@ -91,11 +87,7 @@ func (s *Server) getFederated(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out map[string]any
 	var set string
-	err := s.view(func(st *Store) error {
-		a, aerr := call.app(st, false)
-		if aerr != nil {
-			return aerr
-		}
+	err := readObject(s, call.app, func(st *Store, a *Application) error {
 		f, _ := findFederated(st.federatedCredentials(a, false), ref)
 		if f == nil {
 			return notFound(ref)
@@ -193,11 +185,7 @@ func (s *Server) createFederated(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out map[string]any
 	var set string
-	err := s.write(func(st *Store) error {
-		a, aerr := call.app(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.app, func(st *Store, a *Application) error {
 		f := &FederatedIdentityCredential{Description: in.Description}
 		if in.Name != nil {
 			f.Name = *in.Name
@@ -245,11 +233,7 @@ func (s *Server) patchFederated(w http.ResponseWriter, r *http.Request) error {
 	if aerr != nil {
 		return aerr
 	}
-	err := s.write(func(st *Store) error {
-		a, aerr := call.app(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.app, func(st *Store, a *Application) error {
 		f, _ := findFederated(a.FederatedIdentityCredentials, ref)
 		if f == nil {
 			return notFound(ref)
@@ -292,11 +276,7 @@ func (s *Server) deleteFederated(w http.ResponseWriter, r *http.Request) error {
 	if aerr != nil {
 		return aerr
 	}
-	err := s.write(func(st *Store) error {
-		a, aerr := call.app(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.app, func(st *Store, a *Application) error {
 		_, i := findFederated(a.FederatedIdentityCredentials, ref)
 		if i < 0 {
 			return notFound(ref)

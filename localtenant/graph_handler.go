@@ -108,6 +108,33 @@ func (oc objectCall) sp(st *Store, primary bool) (*ServicePrincipal, *apiError) 
 	return sp, nil
 }
 
+// finder looks the object of a call up in a view: call.app, call.sp.
+type finder[T any] func(st *Store, primary bool) (T, *apiError)
+
+// readObject runs fn on the object find looks up in the replica's view,
+// under the read lock. A failed lookup (404, 403) is returned without
+// calling fn.
+func readObject[T any](s *Server, find finder[T], fn func(st *Store, obj T) error) error {
+	return s.view(lookedUp(find, false, fn))
+}
+
+// writeObject is readObject for a change: the object is looked up on the
+// primary, under the write lock, and the store is persisted when fn
+// succeeds.
+func writeObject[T any](s *Server, find finder[T], fn func(st *Store, obj T) error) error {
+	return s.write(lookedUp(find, true, fn))
+}
+
+func lookedUp[T any](find finder[T], primary bool, fn func(st *Store, obj T) error) func(st *Store) error {
+	return func(st *Store) error {
+		obj, aerr := find(st, primary)
+		if aerr != nil {
+			return aerr
+		}
+		return fn(st, obj)
+	}
+}
+
 // collection names the handlers of a Graph collection; a nil handler
 // has no route.
 type collection struct {

@@ -208,11 +208,7 @@ func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) err
 		return aerr
 	}
 	var out map[string]any
-	err := s.view(func(st *Store) error {
-		sp, aerr := call.sp(st, false)
-		if aerr != nil {
-			return aerr
-		}
+	err := readObject(s, call.sp, func(st *Store, sp *ServicePrincipal) error {
 		out = servicePrincipalView(sp)
 		return nil
 	})
@@ -232,11 +228,7 @@ func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) e
 	if aerr != nil {
 		return aerr
 	}
-	err := s.write(func(st *Store) error {
-		sp, aerr := call.sp(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.sp, func(st *Store, sp *ServicePrincipal) error {
 		if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
 			return err
 		}
@@ -268,11 +260,7 @@ func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Requ
 	if aerr != nil {
 		return aerr
 	}
-	err := s.write(func(st *Store) error {
-		sp, aerr := call.sp(st, true)
-		if aerr != nil {
-			return aerr
-		}
+	err := writeObject(s, call.sp, func(st *Store, sp *ServicePrincipal) error {
 		if sp.Seeded && (sp.AppID == graphAppID || sp.AppID == sharePointAppID) {
 			return denied()
 		}
