@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/entraform/entraform/plan"
@@ -244,12 +245,7 @@ func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 		return "", err
 	}
 	end := x.opts.Now().Add(d.ExpiresIn)
-	// The application's secrets as the plan read them (none when this
-	// apply created it): what a lost answer must not take away.
-	existing := make([]string, 0, len(app.PasswordCredentials))
-	for _, c := range app.PasswordCredentials {
-		existing = append(existing, c.KeyID)
-	}
+	existing, stale := x.knownSecrets(app, d)
 	cred, err := x.tenant.AddPassword(ctx, app.ID, d.DisplayName, end, existing...)
 	if err != nil {
 		return "", err
@@ -280,7 +276,39 @@ func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 			return "", fmt.Errorf("new secret %s is in place, but removing the old one failed: %w", cred.KeyID, err)
 		}
 	}
+	for _, keyID := range stale {
+		if keyID == cred.KeyID {
+			continue
+		}
+		if err := x.tenant.RemovePassword(ctx, app.ID, keyID); err != nil {
+			return "", fmt.Errorf("new secret %s is in place, but removing secret %s, which an interrupted apply left, failed: %w", cred.KeyID, keyID, err)
+		}
+	}
 	return cred.KeyID, nil
+}
+
+// knownSecrets returns the key ids of the application's secrets as the
+// plan read them, which a lost answer of addPassword must not take away;
+// none when this apply created the application. An application this
+// apply created may have existed after all: an interrupted apply made it
+// and the plan's read did not show it yet (replication), and the upsert
+// found it. Its secrets of this name (stale) hold values no file has, or
+// that the new secret's file replaces: they go once the new one is in
+// place, as a replaced secret does.
+func (x *executor) knownSecrets(app *entra.Application, d *plan.DesiredSecret) (existing, stale []string) {
+	i := slices.IndexFunc(x.plan.Changes, func(c *plan.Change) bool { return c.Address == d.Application })
+	if i >= 0 && (x.plan.Changes[i].Action == plan.Create || x.plan.Changes[i].Action == plan.DeleteThenCreate) {
+		for _, s := range app.PasswordCredentials {
+			if s.DisplayName == d.DisplayName {
+				stale = append(stale, s.KeyID)
+			}
+		}
+		return nil, stale
+	}
+	for _, s := range app.PasswordCredentials {
+		existing = append(existing, s.KeyID)
+	}
+	return existing, nil
 }
 
 // removeCredential removes a secret or certificate of the change's parent
