@@ -13,8 +13,15 @@ import (
 
 // Options configure an apply.
 type Options struct {
-	// Parallelism bounds the changes in flight (default 10).
+	// Parallelism is the user's -parallelism (default 10): the changes in
+	// progress at once, unless InProgress says otherwise.
 	Parallelism int
+	// InProgress bounds the changes started and not yet finished; default
+	// Parallelism. When the tenant client coalesces concurrent requests
+	// into $batch (graph.Options.Coalesce), the engine sets Parallelism x
+	// 20 and bounds the client's HTTP requests by Parallelism instead, so
+	// that each round trip carries up to 20 writes.
+	InProgress int
 	// Progress receives progress lines ("application.x: Creating...");
 	// nil for none.
 	Progress io.Writer
@@ -40,6 +47,9 @@ type Options struct {
 func Apply(ctx context.Context, p *plan.Plan, t Tenant, opts Options) *Result {
 	if opts.Parallelism <= 0 {
 		opts.Parallelism = 10
+	}
+	if opts.InProgress <= 0 {
+		opts.InProgress = opts.Parallelism
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -148,7 +158,7 @@ func (x *executor) walk(ctx context.Context, changes []*plan.Change, deps map[st
 		err  error
 	}
 	results := make(chan done)
-	sem := make(chan struct{}, x.opts.Parallelism)
+	sem := make(chan struct{}, x.opts.InProgress)
 	var ready []string
 	for _, c := range changes {
 		if waiting[c.Address] == 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/entraform/entraform/config"
 	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/providers/entra"
+	"github.com/entraform/entraform/providers/graph"
 	"github.com/entraform/entraform/providers/sharepoint"
 )
 
@@ -26,6 +27,11 @@ type Engine struct {
 	// Naive makes refresh read one object per request, as Terraform's
 	// azuread provider does. It exists only as the benchmark baseline.
 	Naive bool
+	// Coalescing says that the providers' Graph client gathers concurrent
+	// requests into $batch (graph.Options.Coalesce). An apply then keeps
+	// Parallelism x graph.MaxBatchSize changes in progress and bounds the
+	// client to Parallelism HTTP requests at once.
+	Coalescing bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -214,17 +220,31 @@ type ApplyOptions struct {
 	ShowSecrets io.Writer
 }
 
-// Apply executes a plan built on snap.
+// DefaultParallelism is the -parallelism of an apply that names none.
+const DefaultParallelism = 10
+
+// Apply executes a plan built on snap. Parallelism bounds the requests
+// in flight: with Coalescing, at most that many HTTP requests (each a
+// $batch of up to 20 changes' requests); without, that many changes.
 func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, snap *plan.Snapshot, opts ApplyOptions) *apply.Result {
-	return apply.Apply(ctx, p, tenant{e.Entra, e.SharePoint}, apply.Options{
-		Parallelism: opts.Parallelism,
+	parallelism := opts.Parallelism
+	if parallelism <= 0 {
+		parallelism = DefaultParallelism
+	}
+	ao := apply.Options{
+		Parallelism: parallelism,
 		Progress:    opts.Progress,
 		Now:         e.Now,
 		ConfigDir:   cfg.Dir,
 		TenantID:    e.TenantID,
 		Resources:   snap.Resources,
 		ShowSecrets: opts.ShowSecrets,
-	})
+	}
+	if e.Coalescing {
+		ctx = graph.WithMaxInFlight(ctx, parallelism)
+		ao.InProgress = parallelism * graph.MaxBatchSize
+	}
+	return apply.Apply(ctx, p, tenant{e.Entra, e.SharePoint}, ao)
 }
 
 // AppIDs maps each declared application's address to its client id in the
