@@ -132,6 +132,11 @@ func smoke(t *testing.T, tenantCommand []string) {
 	if n := naive.ByKind["GET /v1.0/applications/{id}"]; n != 10 {
 		t.Errorf("naive refresh read %d applications one by one, want 10", n)
 	}
+	// The apply's concurrent writes share $batch requests.
+	if apply, _ := rep.at(10, RunApply, ModeBulk, 0); apply.ByKind["POST /v1.0/$batch"] == 0 || apply.Requests >= objects {
+		t.Errorf("apply of %d objects: %d requests, %d of them $batch; want fewer requests than objects, in batches: %v",
+			objects, apply.Requests, apply.ByKind["POST /v1.0/$batch"], apply.ByKind)
+	}
 
 	var md bytes.Buffer
 	if err := rep.WriteMarkdown(&md); err != nil {

@@ -17,9 +17,12 @@ import (
 
 // connect builds an engine for cfg's tenant the way the commands do
 // (internal/cli's session): endpoint transport, operator credential from
-// the environment, Graph client, providers. The first request signs in.
-// The caller closes the idle connections with the returned function.
-func connect(ctx context.Context, getenv func(string) string, cacheDir string, cfg *config.Config, naive bool) (*engine.Engine, func(), error) {
+// the environment, Graph client (coalescing concurrent requests into
+// $batch, except for the naive refresh or with opts.NoCoalesce),
+// providers. The first request signs in. The caller closes the idle
+// connections with the returned function.
+func connect(ctx context.Context, getenv func(string) string, cacheDir string, cfg *config.Config, naive bool, opts Options) (*engine.Engine, func(), error) {
+	coalesce := !naive && !opts.NoCoalesce
 	cloud, err := endpoint.CloudByName(cfg.Tenant.Cloud)
 	if err != nil {
 		return nil, nil, err
@@ -40,10 +43,13 @@ func connect(ctx context.Context, getenv func(string) string, cacheDir string, c
 		return nil, nil, fmt.Errorf("operator credential: %w", err)
 	}
 	g, err := graph.New(graph.Options{
-		Tokens:     tokens,
-		Cloud:      cloud,
-		HTTPClient: httpClient,
-		UserAgent:  "entraform-bench",
+		Tokens:         tokens,
+		Cloud:          cloud,
+		HTTPClient:     httpClient,
+		UserAgent:      "entraform-bench",
+		Coalesce:       coalesce,
+		CoalesceWindow: opts.CoalesceWindow,
+		MaxInFlight:    engine.DefaultParallelism,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("graph client: %w", err)
@@ -53,6 +59,7 @@ func connect(ctx context.Context, getenv func(string) string, cacheDir string, c
 		Entra:      entra.New(g, entra.Options{}),
 		SharePoint: sharepoint.New(g, sharepoint.Options{}),
 		Naive:      naive,
+		Coalescing: coalesce,
 	}
 	return e, transport.CloseIdleConnections, nil
 }

@@ -12,8 +12,17 @@ type Options struct {
 	// Latencies are injected per request by the local tenant (default 0,
 	// 20ms and 50ms). Each latency and size gets a fresh tenant.
 	Latencies []time.Duration
-	// Parallelism bounds the changes an apply has in flight (default 10).
+	// Parallelism is the apply's -parallelism (default 10): the HTTP
+	// requests in flight, each a $batch of up to 20 changes' requests
+	// (with NoCoalesce, the changes in flight).
 	Parallelism int
+	// NoCoalesce sends every request of the bulk plans and the applies on
+	// its own, as entraform did before it coalesced concurrent requests
+	// into $batch (the naive refresh never coalesces).
+	NoCoalesce bool
+	// CoalesceWindow is how long a request waits for others to share its
+	// $batch (graph.Options.CoalesceWindow); 0 is the client's default.
+	CoalesceWindow time.Duration
 	// OfflineRepeats is how many times each plan's parse + expand, diff
 	// and render run for the CPU and heap figures, which keep the
 	// smallest (default 3; the first pass is the measured plan itself).

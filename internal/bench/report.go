@@ -30,8 +30,16 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if r.TenantInProcess {
 		where = "the measured process"
 	}
-	fmt.Fprintf(&b, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s. Local tenant in %s. Apply parallelism %d. Run took %s.\n\n",
-		m.CPU, m.CPUs, m.GOMAXPROCS, m.OS, m.Arch, m.Go, where, r.Parallelism, r.Elapsed.Round(time.Second))
+	requests := "every request on its own"
+	if r.Coalesce {
+		window := "the client's default window"
+		if r.CoalesceWindow != 0 {
+			window = "a window of " + r.CoalesceWindow.String()
+		}
+		requests = "concurrent requests coalesced into `$batch` (" + window + "; the naive refresh excepted)"
+	}
+	fmt.Fprintf(&b, "Machine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s. Local tenant in %s. Apply parallelism %d, %s. Run took %s.\n\n",
+		m.CPU, m.CPUs, m.GOMAXPROCS, m.OS, m.Arch, m.Go, where, r.Parallelism, requests, r.Elapsed.Round(time.Second))
 	if m.LoadBefore != "" {
 		fmt.Fprintf(&b, "Load average (1 min) %s before the run, %s after.\n\n", m.LoadBefore, m.LoadAfter)
 	}

@@ -19,6 +19,7 @@ func fixedReport() *Report {
 	rep := &Report{
 		Machine:     Machine{OS: "linux", Arch: "amd64", CPU: "Test CPU", CPUs: 2, GOMAXPROCS: 2, Go: "go1.26"},
 		Parallelism: 10,
+		Coalesce:    true,
 		Sizes:       []int{1000},
 		Latencies:   []time.Duration{0, 50 * ms},
 		Elapsed:     95 * time.Second,

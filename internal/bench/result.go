@@ -60,6 +60,12 @@ type Phases struct {
 type Report struct {
 	Machine     Machine `json:"machine"`
 	Parallelism int     `json:"parallelism"`
+	// Coalesce is true when the bulk plans and the applies put concurrent
+	// requests in $batch requests, waiting up to CoalesceWindow (0: the
+	// client's default) for company. Reports saved before coalescing
+	// existed read as false, which is what they measured.
+	Coalesce       bool          `json:"coalesce"`
+	CoalesceWindow time.Duration `json:"coalesce_window_ns,omitempty"`
 	// TenantInProcess is true when the local tenants ran in the measured
 	// process rather than in child processes.
 	TenantInProcess bool            `json:"tenant_in_process"`

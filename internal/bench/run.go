@@ -28,6 +28,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{
 		Machine:         describeMachine(),
 		Parallelism:     opts.Parallelism,
+		Coalesce:        !opts.NoCoalesce,
+		CoalesceWindow:  opts.CoalesceWindow,
 		TenantInProcess: len(opts.TenantCommand) == 0,
 		Sizes:           opts.Sizes,
 		Latencies:       opts.Latencies,
@@ -196,7 +198,7 @@ func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *p
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("loading the configuration: %w", diags)
 	}
-	e, closeIdle, err := connect(ctx, r.getenv, filepath.Join(r.dir, ".cache"), cfg, mode == ModeNaive)
+	e, closeIdle, err := connect(ctx, r.getenv, filepath.Join(r.dir, ".cache"), cfg, mode == ModeNaive, r.opts)
 	if err != nil {
 		return nil, err
 	}
