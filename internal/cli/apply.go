@@ -32,7 +32,7 @@ func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
 	fs := newFlags(m, name, synopsis)
 	a.configFlags.register(fs)
 	fs.BoolVar(&a.autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	fs.IntVar(&a.parallelism, "parallelism", 10, "how many changes to apply at once")
+	fs.IntVar(&a.parallelism, "parallelism", 10, "how many requests to the tenant may be in flight at once; each $batch carries up to 20 changes' requests")
 	fs.BoolVar(&a.showSecrets, "show-secrets", false, "also print new secret values on stdout (they always go to write_to files)")
 	fs.BoolVar(&a.noChecks, "no-checks", false, "skip the login checks after the apply (run them later with verify)")
 	fs.DurationVar(&a.checkRetry, "check-retry", 2*time.Minute, "how long login checks retry outcomes that replication delay explains (consent not yet effective)")
