@@ -1,9 +1,11 @@
 package reliability
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,9 +21,10 @@ import (
 )
 
 // killPoint is where an apply is killed: at its n-th request (counted
-// over every host, sign-in included), or at the n-th request whose method
-// and shape (requestShape) are Match; before the tenant sees it or after
-// the tenant acted but before the answer arrives.
+// over every host, sign-in included), or at the request that carries the
+// n-th request (alone or as a $batch item) whose method and shape
+// (requestShape) are Match; before the tenant sees it or after the tenant
+// acted but before the answer arrives.
 type killPoint struct {
 	N     int64
 	Match string
@@ -230,6 +233,9 @@ func crashAndRecover(t *testing.T, sc crashScenario, faults localtenant.Faults, 
 	for _, k := range kills {
 		desc, killed := h.applyKilledAt(dir, k)
 		if !killed {
+			if k.Match != "" {
+				t.Errorf("the apply ended without reaching %s: the kill point proves nothing", k)
+			}
 			hit = append(hit, "not reached (the apply ended first)")
 			continue
 		}
@@ -260,23 +266,33 @@ func (h *harness) applyKilledAt(dir string, k killPoint) (string, bool) {
 	)
 	var matched atomic.Int64
 	h.wire.resetCount()
-	h.wire.setHook(func(n int64, st stage, r *http.Request) bool {
+	h.wire.setHook(func(n int64, st stage, r *http.Request, body []byte) bool {
 		if k.Match != "" {
-			if st != beforeTenant || r.Method+" "+requestShape(r) != k.Match {
+			// The request that carries the N-th item of that shape (a
+			// $batch carries several).
+			c := 0
+			for _, sh := range requestShapes(r, body) {
+				if sh == k.Match {
+					c++
+				}
+			}
+			if st != beforeTenant || c == 0 {
 				return false
 			}
-			n = matched.Add(1)
-		}
-		if n != k.N || (k.Match == "" && st != k.Stage) {
+			after := matched.Add(int64(c))
+			if after-int64(c) >= k.N || after < k.N {
+				return false
+			}
+		} else if n != k.N || st != k.Stage {
 			return false
 		}
 		if k.Match != "" && k.Stage == afterTenant {
 			// Let the request through; kill when its answer is back.
-			h.wire.setHook(func(_ int64, st2 stage, r2 *http.Request) bool {
+			h.wire.setHook(func(_ int64, st2 stage, r2 *http.Request, _ []byte) bool {
 				if st2 != afterTenant || r2 != r {
 					return false
 				}
-				hitDesc.Store(fmt.Sprintf("%s %s %s", st2, r2.Method, requestShape(r2)))
+				hitDesc.Store(fmt.Sprintf("%s %s", st2, describeShapes(requestShapes(r2, body))))
 				for i := 0; current.Load() == nil && i < 1000; i++ {
 					time.Sleep(time.Millisecond)
 				}
@@ -288,7 +304,7 @@ func (h *harness) applyKilledAt(dir string, k killPoint) (string, bool) {
 		for i := 0; current.Load() == nil && i < 1000; i++ {
 			time.Sleep(time.Millisecond)
 		}
-		hitDesc.Store(fmt.Sprintf("%s %s %s", k.Stage, r.Method, requestShape(r)))
+		hitDesc.Store(fmt.Sprintf("%s %s", k.Stage, describeShapes(requestShapes(r, body))))
 		current.Load().kill()
 		return true
 	})
@@ -321,6 +337,57 @@ func requestShape(r *http.Request) string {
 	}
 	host := strings.TrimSuffix(r.Host, ":443")
 	return host + p
+}
+
+// requestShapes describes a request as "METHOD shape"; a $batch is
+// described by its items ("$batch[POST graph.microsoft.com/v1.0/...]"),
+// in their order, since the writes an apply coalesces travel inside one.
+func requestShapes(r *http.Request, body []byte) []string {
+	own := r.Method + " " + requestShape(r)
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/$batch") {
+		return []string{own}
+	}
+	var batch struct {
+		Requests []struct {
+			Method string `json:"method"`
+			URL    string `json:"url"`
+		} `json:"requests"`
+	}
+	if json.Unmarshal(body, &batch) != nil || len(batch.Requests) == 0 {
+		return []string{own}
+	}
+	base := strings.TrimSuffix(r.URL.Path, "/$batch")
+	var out []string
+	for _, it := range batch.Requests {
+		u, err := url.Parse(base + "/" + strings.TrimPrefix(it.URL, "/"))
+		if err != nil {
+			continue
+		}
+		item := &http.Request{Method: it.Method, Host: r.Host, URL: u}
+		out = append(out, it.Method+" "+requestShape(item))
+	}
+	return out
+}
+
+// describeShapes names the request a kill hit: its shape, or for a
+// $batch the shapes of its items with their counts.
+func describeShapes(shapes []string) string {
+	if len(shapes) == 1 {
+		return shapes[0]
+	}
+	counts := map[string]int{}
+	var order []string
+	for _, s := range shapes {
+		if counts[s] == 0 {
+			order = append(order, s)
+		}
+		counts[s]++
+	}
+	parts := make([]string, len(order))
+	for i, s := range order {
+		parts[i] = fmt.Sprintf("%s x%d", s, counts[s])
+	}
+	return "$batch[" + strings.Join(parts, ", ") + "]"
 }
 
 // lostSecrets counts the secrets of the workspace's applications that no

@@ -43,10 +43,11 @@ func (s stage) String() string {
 	return "after"
 }
 
-// hookFunc sees request n (1-based, counted over every host) at a stage;
+// hookFunc sees request n (1-based, counted over every host) and its body
+// at a stage;
 // returning true drops the request there: it never reaches the tenant
 // (beforeTenant) or its answer never reaches the client (afterTenant).
-type hookFunc func(n int64, st stage, r *http.Request) bool
+type hookFunc func(n int64, st stage, r *http.Request, body []byte) bool
 
 // wire is a TLS proxy in front of the local tenant. entraform is pointed
 // at it (ENTRAFORM_ENDPOINT, ENTRAFORM_CA_FILE with the wire's own CA),
@@ -182,7 +183,7 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.collectRequest(r, body)
-	if h := w.hook.Load(); h != nil && (*h)(n, beforeTenant, r) {
+	if h := w.hook.Load(); h != nil && (*h)(n, beforeTenant, r, body) {
 		panic(http.ErrAbortHandler)
 	}
 	out, err := http.NewRequestWithContext(r.Context(), r.Method, "https://"+r.Host+r.URL.RequestURI(), bytes.NewReader(body))
@@ -210,7 +211,7 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.collectJSON(answer)
-	if h := w.hook.Load(); h != nil && (*h)(n, afterTenant, r) {
+	if h := w.hook.Load(); h != nil && (*h)(n, afterTenant, r, body) {
 		panic(http.ErrAbortHandler)
 	}
 	for k, vs := range resp.Header {
