@@ -264,6 +264,12 @@ func (t *coalesceTransport) flush(q *queue) {
 			}
 			timer.Stop()
 		}
+		t.mu.Lock()
+		empty := len(q.waiters) == 0 // every caller gave up meanwhile
+		t.mu.Unlock()
+		if empty {
+			continue
+		}
 		lim := q.key.limit
 		lim.wait()
 
