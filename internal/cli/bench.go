@@ -19,7 +19,7 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process] [-from-json=FILE]")
 	sizes := fs.String("n", "10,100,1000", "numbers of applications, comma-separated")
 	latencies := fs.String("latency", "0,20ms,50ms", "latencies the local tenant adds to every request, comma-separated")
-	parallelism := fs.Int("parallelism", 10, "changes an apply has in flight")
+	parallelism := fs.Int("parallelism", 10, "requests to the tenant an apply has in flight (each $batch carries up to 20 changes' writes)")
 	naive := fs.Bool("naive", true, "also measure the naive one-GET-per-object refresh (the baseline)")
 	jsonOut := fs.String("json", "", "also write every measurement as JSON to FILE")
 	out := fs.String("out", "", "write the Markdown report to FILE instead of stdout")

@@ -74,8 +74,9 @@
 // throttling or a server error the client stopped retrying (a request
 // waiting out replication makes many attempts, and the client's retry
 // budget is per request). AddPassword, whose repetition after a lost
-// answer could leave a second secret, notes the application's secrets
-// first and removes any new one of that name before trying again.
+// answer could leave a second secret, is given the key ids of the
+// application's secrets the caller knows, and removes any other secret of
+// that name before trying again.
 //
 // Certificates are written as the whole keyCredentials list (existing
 // entries repeated with key null); the provider serialises those
