@@ -102,10 +102,11 @@ func isUnknownApplication(err error) bool {
 		(strings.Contains(msg, "not found") || strings.Contains(msg, "does not exist") || strings.Contains(msg, "no application") || strings.Contains(msg, "not exist"))
 }
 
-// again sends an idempotent request (PATCH, DELETE) up to three times
-// while the failure says it may be repeated.
+// again sends an idempotent request (PATCH, DELETE) up to five times
+// while the failure says it may be repeated (a coalesced $batch answered
+// 504 loses the answers of all its writes at once).
 func again(ctx context.Context, send func() error) error {
-	return graph.Again(ctx, 3, send)
+	return graph.Again(ctx, 5, send)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
