@@ -26,7 +26,14 @@ func (m *Meta) checkAfterApply(ctx context.Context, cfg *config.Config, s *sessi
 		}
 		secrets = r.Secrets
 	}
-	env := checks.Env{
+	return m.runChecks(ctx, m.checkEnv(cfg, s, apps, secrets, retry), nil, false)
+}
+
+// checkEnv is what the login checks need of a session: the tenant, the
+// HTTP client, the applications' client ids, the secrets made by this
+// apply (if any), and how sign-ins reach a browser.
+func (m *Meta) checkEnv(cfg *config.Config, s *session, apps map[string]string, secrets map[string][]apply.NewSecret, retry time.Duration) checks.Env {
+	return checks.Env{
 		Config:     cfg,
 		Cloud:      s.cloud,
 		TenantID:   s.tenantID,
@@ -38,8 +45,20 @@ func (m *Meta) checkAfterApply(ctx context.Context, cfg *config.Config, s *sessi
 		Progress:   m.Stderr,
 		Browser:    m.browser(s),
 	}
-	results := checks.Run(ctx, env, nil)
-	checks.Render(m.Stdout, results, m.Color)
+}
+
+// runChecks runs the checks (all, or those named), prints the results as
+// text or JSON, and returns the exit code: 1 when any check failed.
+func (m *Meta) runChecks(ctx context.Context, env checks.Env, only []string, jsonOut bool) int {
+	results := checks.Run(ctx, env, only)
+	if jsonOut {
+		if err := checks.WriteJSON(m.Stdout, results); err != nil {
+			m.Errorf("writing JSON: %v", err)
+			return ExitError
+		}
+	} else {
+		checks.Render(m.Stdout, results, m.Color)
+	}
 	if !checks.Passed(results) {
 		return ExitError
 	}

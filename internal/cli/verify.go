@@ -66,30 +66,7 @@ func runVerify(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("%v", err)
 		return ExitError
 	}
-	env := checks.Env{
-		Config:     cfg,
-		Cloud:      s.cloud,
-		TenantID:   s.tenantID,
-		HTTPClient: s.httpClient,
-		Getenv:     m.Getenv,
-		Apps:       apps,
-		Retry:      *retry,
-		Progress:   m.Stderr,
-		Browser:    m.browser(s),
-	}
-	results := checks.Run(ctx, env, only)
-	if *jsonOut {
-		if err := checks.WriteJSON(m.Stdout, results); err != nil {
-			m.Errorf("writing JSON: %v", err)
-			return ExitError
-		}
-	} else {
-		checks.Render(m.Stdout, results, m.Color)
-	}
-	if !checks.Passed(results) {
-		return ExitError
-	}
-	return ExitOK
+	return m.runChecks(ctx, m.checkEnv(cfg, s, apps, nil, *retry), only, *jsonOut)
 }
 
 // lookupClientIDs finds the client id (appId) of every application the
