@@ -50,12 +50,8 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 				b.warnKept(s.DeclRange, addr, reason, "add write_to to let entraform rotate it")
 				reason = ""
 			}
-			before := secretValue(cur, s.WriteTo)
-			if reason == "" {
-				c = change(addr, TypeSecret, s.Name, before, before, CreateThenDelete)
-			} else {
-				c = &Change{Address: addr, Type: TypeSecret, Name: s.Name, Action: CreateThenDelete,
-					Before: before, After: desired, Reason: reason}
+			c = keepOrReplace(addr, TypeSecret, s.Name, secretValue(cur, s.WriteTo), desired, reason)
+			if reason != "" {
 				d.Replaces = cur.KeyID
 			}
 			c.Current = cur
@@ -64,15 +60,9 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 		b.add(c)
 	}
 	for _, p := range existing {
-		if used[p.KeyID] {
-			continue
+		if !used[p.KeyID] {
+			b.undeclaredCredential(app.Addr, TypeSecret, p.KeyID, p.DisplayName, secretValue(p, ""), p)
 		}
-		name := p.DisplayName
-		if name == "" {
-			name = p.KeyID
-		}
-		addr := fmt.Sprintf("%s.secret[%q]", app.Addr, p.KeyID)
-		b.add(deletion(addr, TypeSecret, name, secretValue(p, ""), app.Addr, p))
 	}
 }
 
@@ -143,31 +133,22 @@ func (b *builder) certificates(app *config.Application, actual *entra.Applicatio
 			case !strings.EqualFold(file.Thumbprint, cur.CustomKeyIdentifier):
 				reason = fmt.Sprintf("%s holds another certificate", cert.PrivateKeyFile)
 			}
-			if reason == "" {
-				c = change(addr, TypeCertificate, cert.Name, before, before, CreateThenDelete)
-			} else {
+			if reason != "" {
 				if d.NewKey {
 					desired = withAttr(desired, "thumbprint", unknownString)
 				}
-				c = &Change{Address: addr, Type: TypeCertificate, Name: cert.Name, Action: CreateThenDelete,
-					Before: before, After: desired, Reason: reason}
 				d.Replaces = cur.KeyID
 			}
+			c = keepOrReplace(addr, TypeCertificate, cert.Name, before, desired, reason)
 			c.Current = cur
 		}
 		c.Parent, c.DependsOn, c.Desired = app.Addr, []string{app.Addr}, d
 		b.add(c)
 	}
 	for _, k := range existing {
-		if used[k.KeyID] {
-			continue
+		if !used[k.KeyID] {
+			b.undeclaredCredential(app.Addr, TypeCertificate, k.KeyID, k.DisplayName, certificateValue(k, ""), k)
 		}
-		name := k.DisplayName
-		if name == "" {
-			name = k.KeyID
-		}
-		addr := fmt.Sprintf("%s.certificate[%q]", app.Addr, k.KeyID)
-		b.add(deletion(addr, TypeCertificate, name, certificateValue(k, ""), app.Addr, k))
 	}
 }
 
@@ -271,4 +252,24 @@ func pick[T any](list []T, name, fingerprint string, meta func(T) credential) (T
 		}
 	}
 	return best, found
+}
+
+// keepOrReplace is the change of an existing credential: nothing when
+// there is no reason to replace it, else a new one before the old goes.
+func keepOrReplace(addr string, t ObjectType, name string, before, desired cty.Value, reason string) *Change {
+	if reason == "" {
+		return change(addr, t, name, before, before, CreateThenDelete)
+	}
+	return &Change{Address: addr, Type: t, Name: name, Action: CreateThenDelete, Before: before, After: desired, Reason: reason}
+}
+
+// undeclaredCredential plans the removal of a secret or certificate of a
+// managed application that no block declares, addressed by its key id.
+func (b *builder) undeclaredCredential(appAddr string, t ObjectType, keyID, displayName string, value cty.Value, current any) {
+	name := displayName
+	if name == "" {
+		name = keyID
+	}
+	addr := fmt.Sprintf("%s.%s[%q]", appAddr, t, keyID)
+	b.add(deletion(addr, t, name, value, appAddr, current))
 }
