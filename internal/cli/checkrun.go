@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/entraform/entraform/apply"
@@ -26,6 +27,7 @@ func (m *Meta) checkAfterApply(ctx context.Context, cfg *config.Config, s *sessi
 		}
 		secrets = r.Secrets
 	}
+	fmt.Fprintf(m.Stdout, "\n%s\n\n", m.bold("Login checks:"))
 	return m.runChecks(ctx, m.checkEnv(cfg, s, apps, secrets, retry), nil, false)
 }
 

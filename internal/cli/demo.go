@@ -57,10 +57,18 @@ func runDemo(ctx context.Context, m *Meta, args []string) int {
 	}
 	for _, step := range steps {
 		fmt.Fprintf(m.Stdout, "\n%s\n", m.bold("$ entraform "+strings.Join(step.args, " ")))
-		var errs bytes.Buffer
+		var out, errs bytes.Buffer
 		sub := *env
-		sub.Stderr = &errs
+		sub.Stdout, sub.Stderr = &out, &errs
 		code := Run(ctx, step.args, &sub)
+		text := out.String()
+		if step.args[0] == "apply" {
+			// apply shows the plan again first: the demo has just shown it.
+			if i := strings.Index(text, "\nApply "); i >= 0 {
+				text = "(the plan above)\n" + text[i:]
+			}
+		}
+		io.WriteString(m.Stdout, text)
 		if code != step.want {
 			io.Copy(m.Stderr, &errs)
 			m.Errorf("entraform %s exited %d; the demo stops here", strings.Join(step.args, " "), code)

@@ -101,7 +101,8 @@ func attr(obj cty.Value, name string) cty.Value {
 	return obj.GetAttr(name)
 }
 
-// isAbsent: null, or an empty string or list (Graph returns either).
+// isAbsent: null, an empty string or list, or false (Graph returns
+// either for "not set"; a plan does not list what is not there).
 func isAbsent(v cty.Value) bool {
 	if v.IsNull() {
 		return true
@@ -112,6 +113,8 @@ func isAbsent(v cty.Value) bool {
 	switch {
 	case v.Type() == cty.String:
 		return v.AsString() == ""
+	case v.Type() == cty.Bool:
+		return v.False()
 	case isList(v):
 		return v.LengthInt() == 0
 	}
