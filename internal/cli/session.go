@@ -30,7 +30,7 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 // loadConfig loads the working directory's configuration and prints its
 // diagnostics; ok is false when there are errors.
 func (m *Meta) loadConfig(c configFlags) (*config.Config, bool) {
-	cfg, diags := config.Load(config.LoadOptions{
+	cfg, diags := loadWatched(config.LoadOptions{
 		Dir:      m.Dir,
 		VarFiles: c.varFiles,
 		Vars:     c.vars,

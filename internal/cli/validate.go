@@ -21,7 +21,7 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("validate takes no arguments (got %q); use -chdir=DIR to validate another directory", fs.Arg(0))
 		return ExitError
 	}
-	cfg, diags := config.Load(config.LoadOptions{
+	cfg, diags := loadWatched(config.LoadOptions{
 		Dir:      m.Dir,
 		VarFiles: varFiles,
 		Vars:     vars,
