@@ -1,6 +1,3 @@
-// Package levenshtein measures how far apart two names are, for the
-// "did you mean" suggestions of config (references) and config/catalog
-// (permission names).
 package levenshtein
 
 // Distance is the Levenshtein edit distance between a and b, in runes:
