@@ -149,7 +149,7 @@ func (s *Server) mintRefreshToken(rc refreshClaims) (string, error) {
 
 // parseRefreshToken verifies a refresh token this tenant issued.
 func (s *Server) parseRefreshToken(raw string) (refreshClaims, error) {
-	c, err := verifyJWT(raw, &s.signer.key.key.PublicKey)
+	c, err := s.ownToken(raw)
 	if err != nil || claimString(c, "typ") != "refresh" || claimString(c, "tid") != s.tenantID {
 		return refreshClaims{}, fmt.Errorf("invalid refresh token")
 	}

@@ -126,6 +126,21 @@ func bigEndian(e int) []byte {
 // verify checks the signature of a compact JWT against pub and returns its
 // claims. Accepted algorithms: RS256 and PS256 (MSAL signs assertions
 // with PS256).
+// ownToken checks a token this tenant issued: its signature, and that its
+// header names this tenant's signing certificate. Servers of one process
+// may share a signing key (see processTokenKeys), never a certificate, so
+// a token from another local tenant is refused as a real tenant would.
+func (s *Server) ownToken(raw string) (map[string]any, error) {
+	h, _, err := unverifiedJWT(raw)
+	if err != nil {
+		return nil, err
+	}
+	if h.KeyID != s.signer.kid {
+		return nil, fmt.Errorf("the token was not signed with this tenant's key (kid %q)", h.KeyID)
+	}
+	return verifyJWT(raw, &s.signer.key.key.PublicKey)
+}
+
 func verifyJWT(raw string, pub *rsa.PublicKey) (map[string]any, error) {
 	tok, err := jwt.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256, jose.PS256})
 	if err != nil {
@@ -201,7 +216,7 @@ func (e *tokenError) Error() string { return e.msg }
 // the audience, which must be one of audiences (any audience when none is
 // given). It returns the caller.
 func (s *Server) ValidateAccessToken(raw string, audiences ...string) (*Caller, error) {
-	claims, err := verifyJWT(raw, &s.signer.key.key.PublicKey)
+	claims, err := s.ownToken(raw)
 	if err != nil {
 		return nil, &tokenError{"IDX10511: Signature validation failed. " + err.Error()}
 	}
