@@ -161,6 +161,8 @@ func (b *builder) resolvePermissions(app *config.Application) permissionSet {
 						continue
 					}
 					id, value = perm.ID, perm.Value
+				} else if !b.published(appID, id, list.delegated, ref) {
+					continue
 				}
 				out = append(out, resolvedPermission{ResourceAppID: appID, Label: p.Resource, ID: id, Value: value, Delegated: list.delegated})
 			}
@@ -170,6 +172,36 @@ func (b *builder) resolvePermissions(app *config.Application) permissionSet {
 		return permissionEntry(out[i].ResourceAppID, out[i].Value, out[i].Delegated) < permissionEntry(out[j].ResourceAppID, out[j].Value, out[j].Delegated)
 	})
 	return out
+}
+
+// published checks a permission the built-in catalog resolved against
+// the resource's service principal as the tenant publishes it: a
+// permission the resource no longer offers (or a catalog out of date)
+// is reported here, before an apply meets a refusal half-way.
+func (b *builder) published(appID, id string, delegated bool, ref config.PermissionRef) bool {
+	sp := b.snap.Resources[appID]
+	if sp == nil {
+		return true // nothing to check against; the write will say
+	}
+	kind := "application permission (app role)"
+	if delegated {
+		kind = "delegated permission (scope)"
+		for _, s := range sp.OAuth2PermissionScopes {
+			if strings.EqualFold(s.ID, id) {
+				return true
+			}
+		}
+	} else {
+		for _, r := range sp.AppRoles {
+			if strings.EqualFold(r.ID, id) {
+				return true
+			}
+		}
+	}
+	b.errorf(ref.Range, "Permission not published by the resource",
+		"%s in tenant %s publishes no %s %q (id %s); it may have been retired, or this tenant's copy of the resource differs.",
+		resourceName(sp, appID), b.snap.TenantID, kind, ref.Name, id)
+	return false
 }
 
 func (b *builder) resolveAtRuntime(appID string, delegated bool, ref config.PermissionRef) (catalog.Permission, bool) {

@@ -338,3 +338,20 @@ site "hr" {
 		t.Errorf("actions (-want +got):\n%s", diff)
 	}
 }
+
+func TestBuildPermissionTheTenantDoesNotPublish(t *testing.T) {
+	cfg := load(t, map[string]string{"main.entra.hcl": `
+application "reader" {
+  display_name = "Site reader"
+  permission "graph" { application = ["Sites.Selected"] }
+}
+`})
+	// The tenant's Microsoft Graph (emptyTenant) publishes Sites.Read.All only.
+	_, diags := Build(cfg, emptyTenant(), Options{})
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), `Microsoft Graph in tenant tenant publishes no application permission (app role) "Sites.Selected"`) {
+		t.Fatalf("diagnostics = %v", diags)
+	}
+	if r := diags[0].Subject; r == nil || r.Start.Line != 4 {
+		t.Errorf("diagnostic range = %v, want line 4", r)
+	}
+}
