@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -229,22 +228,11 @@ type admin struct {
 
 func newAdmin(t *testing.T, tenant *localtenant.Server) *admin {
 	t.Helper()
-	id, secret := tenant.Operator()
-	resp, err := tenant.HTTPClient().PostForm("https://login.microsoftonline.com/"+tenant.TenantID()+"/oauth2/v2.0/token", url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret},
-		"scope": {"https://graph.microsoft.com/.default"},
-	})
+	tok, err := tenant.OperatorToken(context.Background())
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("operator token: %v", err)
 	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("operator token: %v (status %d)", err, resp.StatusCode)
-	}
-	return &admin{t: t, tenant: tenant, token: tok.AccessToken}
+	return &admin{t: t, tenant: tenant, token: tok}
 }
 
 // graph sends one Graph request as the administrator.

@@ -2,11 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -41,25 +40,9 @@ func cmdGraph(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func graphCall(tenant *localtenant.Server, method, path string, body []string) (int, []byte, error) {
-	client := tenant.HTTPClient()
-	id, secret := tenant.Operator()
-	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {id},
-		"client_secret": {secret},
-		"scope":         {"https://graph.microsoft.com/.default"},
-	}
-	resp, err := client.PostForm("https://login.microsoftonline.com/"+tenant.TenantID()+"/oauth2/v2.0/token", form)
+	tok, err := tenant.OperatorToken(context.Background())
 	if err != nil {
-		return 0, nil, err
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	if err != nil || tok.AccessToken == "" {
-		return 0, nil, fmt.Errorf("operator token: %v (status %d)", err, resp.StatusCode)
+		return 0, nil, fmt.Errorf("operator token: %w", err)
 	}
 	var rd io.Reader
 	if len(body) == 1 {
@@ -69,11 +52,11 @@ func graphCall(tenant *localtenant.Server, method, path string, body []string) (
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Authorization", "Bearer "+tok)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err = client.Do(req)
+	resp, err := tenant.HTTPClient().Do(req)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"io"
 	"math/big"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -39,22 +38,11 @@ func startTenant(t *testing.T) (*localtenant.Server, *admin) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tenant.Close() })
-	id, secret := tenant.Operator()
-	resp, err := tenant.HTTPClient().PostForm("https://login.microsoftonline.com/"+tenant.TenantID()+"/oauth2/v2.0/token", url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret},
-		"scope": {"https://graph.microsoft.com/.default"},
-	})
+	tok, err := tenant.OperatorToken(ctx)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("operator token: %v", err)
 	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("operator token: %v (status %d)", err, resp.StatusCode)
-	}
-	return tenant, &admin{t: t, tenant: tenant, token: tok.AccessToken}
+	return tenant, &admin{t: t, tenant: tenant, token: tok}
 }
 
 // call sends one Graph request and decodes the answer into a map; a

@@ -1,11 +1,11 @@
 package reliability
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -170,39 +170,11 @@ func list[T any](t *testing.T, in *inspector, path string) []T {
 
 func (in *inspector) operatorToken(t *testing.T) string {
 	t.Helper()
-	id, secret := in.h.tenant.Operator()
-	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {id},
-		"client_secret": {secret},
-		"scope":         {"https://graph.microsoft.com/.default"},
-	}
-	tok, err := clientCredentials(in.h, form)
+	tok, err := in.h.tenant.OperatorToken(context.Background())
 	if err != nil {
 		t.Fatalf("operator token: %v", err)
 	}
 	return tok
-}
-
-// clientCredentials asks the tenant's token endpoint for a token.
-func clientCredentials(h *harness, form url.Values) (string, error) {
-	u := "https://login.microsoftonline.com/" + h.tenant.TenantID() + "/oauth2/v2.0/token"
-	resp, err := h.tenant.HTTPClient().PostForm(u, form)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		AccessToken string `json:"access_token"`
-		Error       string `json:"error_description"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("%d: %s", resp.StatusCode, out.Error)
-	}
-	return out.AccessToken, nil
 }
 
 // baselineIDs are the service principals, grants and assignments of a
@@ -397,12 +369,7 @@ func (h *harness) checkSecretFile(t *testing.T, v tenantView, w workspace, dir, 
 	if _, ok := v.Secrets[un][strings.ToLower(f.KeyID)]; !ok {
 		t.Errorf("%s: secret file holds key %s, which the application does not have (it has %v)", app, f.KeyID, v.Secrets[un])
 	}
-	_, err = clientCredentials(h, url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {f.ClientID},
-		"client_secret": {f.Secret},
-		"scope":         {"https://graph.microsoft.com/.default"},
-	})
+	_, err = h.tenant.ClientSecretToken(context.Background(), f.ClientID, f.Secret, "https://graph.microsoft.com/.default")
 	if err != nil {
 		t.Errorf("%s: the secret in %s does not sign in: %v", app, secretFile(app), err)
 	}
