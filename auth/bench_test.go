@@ -1,32 +1,20 @@
-package auth
+package auth_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/entraform/entraform/endpoint"
 	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/providers/graph"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // BenchmarkCachedToken measures a Token call served from MSAL's in-memory
-// cache, which every Graph request makes.
+// cache, which every Graph request makes: the operator's token source
+// (auth.Operator with the tenant's client secret), once signed in.
 func BenchmarkCachedToken(b *testing.B) {
-	s, err := localtenant.Start(context.Background(), localtenant.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		b.StopTimer()
-		s.Close()
-	}()
-	hc, err := endpoint.NewHTTPClient(s.Getenv)
-	if err != nil {
-		b.Fatal(err)
-	}
-	src, _, err := Operator(context.Background(), OperatorOptions{Getenv: s.Getenv, HTTPClient: hc})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, op := graphtest.Start(b, localtenant.Options{}, graph.Options{})
+	src := op.Tokens
 	scopes := []string{"https://graph.microsoft.com/.default"}
 	if _, err := src.Token(context.Background(), scopes); err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-package auth
+package auth_test
 
 import (
 	"crypto/ecdsa"
@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/entraform/entraform/auth"
 )
 
 // newTestCert makes a self-signed certificate for key.
@@ -52,18 +54,25 @@ func rsaKey(t *testing.T) *rsa.PrivateKey {
 	return testRSAKey
 }
 
-// writeTestCertPEM writes a certificate + PKCS#8 key PEM file and returns its path.
+// writeTestCertPEM writes a certificate of rsaKey + its PKCS#8 key to a
+// PEM file and returns its path.
 func writeTestCertPEM(t *testing.T) string {
 	t.Helper()
 	key := rsaKey(t)
-	cert := newTestCert(t, key, &key.PublicKey)
+	return writeCertPEM(t, t.TempDir(), newTestCert(t, key, &key.PublicKey), key)
+}
+
+// writeCertPEM writes cert + key (PKCS#8) to dir/cert.pem and returns
+// its path.
+func writeCertPEM(t *testing.T, dir string, cert *x509.Certificate, key *rsa.PrivateKey) string {
+	t.Helper()
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	data := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}),
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})...)
-	path := filepath.Join(t.TempDir(), "cert.pem")
+	path := filepath.Join(dir, "cert.pem")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +116,7 @@ func TestLoadCertificate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			certs, key, err := LoadCertificate(tt.path, tt.password)
+			certs, key, err := auth.LoadCertificate(tt.path, tt.password)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v; want it to contain %q", err, tt.wantErr)
@@ -121,7 +130,7 @@ func TestLoadCertificate(t *testing.T) {
 			if len(certs) == 0 || !ok || !rk.PublicKey.Equal(certs[0].PublicKey) {
 				t.Errorf("loaded key (%T) does not match the loaded certificate", key)
 			}
-			if _, err := NewCertificateClient(App{TenantID: "t", ClientID: "c"}, certs, key); err != nil {
+			if _, err := auth.NewCertificateClient(auth.App{TenantID: "t", ClientID: "c"}, certs, key); err != nil {
 				t.Errorf("NewCertificateClient with the loaded pair: %v", err)
 			}
 		})

@@ -1,4 +1,4 @@
-package auth
+package auth_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/entraform/entraform/auth"
 )
 
 const githubSubject = "repo:contoso/entra-config:ref:refs/heads/main"
@@ -14,9 +16,9 @@ const githubSubject = "repo:contoso/entra-config:ref:refs/heads/main"
 // (700027: unknown certificate; 700211: no federated credential for the issuer):
 // the tenant's refusal proves the assertion was built and sent.
 func TestOperatorUnregisteredCredentialsAreRefused(t *testing.T) {
-	s := startTenant(t)
-	reqURL, reqToken := s.GitHubActionsEnv(githubSubject)
-	ghToken, err := GitHubActionsToken(httpClientFor(t, tenantEnv(s)), reqURL, reqToken, "")(context.Background())
+	tn := start(t)
+	reqURL, reqToken := tn.s.GitHubActionsEnv(githubSubject)
+	ghToken, err := auth.GitHubActionsToken(tn.httpClient(t), reqURL, reqToken, "")(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,14 +32,13 @@ func TestOperatorUnregisteredCredentialsAreRefused(t *testing.T) {
 		wantMethod string
 		wantAADSTS int
 	}{
-		{"certificate not on the app", []string{EnvClientSecret, "", EnvCertificatePath, writeTestCertPEM(t)}, "client certificate", 700027},
-		{"GitHub token without a federated credential", []string{EnvClientSecret, "", EnvActionsIDTokenURL, reqURL, EnvActionsIDTokenRequest, reqToken}, "GitHub Actions OIDC", 700211},
-		{"token file without a federated credential", []string{EnvClientSecret, "", EnvFederatedTokenFile, tokenFile}, "federated token file", 700211},
+		{"certificate not on the app", []string{auth.EnvClientSecret, "", auth.EnvCertificatePath, writeTestCertPEM(t)}, "client certificate", 700027},
+		{"GitHub token without a federated credential", []string{auth.EnvClientSecret, "", auth.EnvActionsIDTokenURL, reqURL, auth.EnvActionsIDTokenRequest, reqToken}, "GitHub Actions OIDC", 700211},
+		{"token file without a federated credential", []string{auth.EnvClientSecret, "", auth.EnvFederatedTokenFile, tokenFile}, "federated token file", 700211},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			getenv := tenantEnv(s, tt.env...)
-			src, desc, err := Operator(context.Background(), OperatorOptions{Getenv: getenv, HTTPClient: httpClientFor(t, getenv)})
+			src, desc, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: tn.getenv(tt.env...), HTTPClient: tn.httpClient(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func TestOperatorUnregisteredCredentialsAreRefused(t *testing.T) {
 				t.Errorf("method = %q; want %q", desc.Method, tt.wantMethod)
 			}
 			_, err = src.Token(context.Background(), []string{"https://graph.microsoft.com/.default"})
-			if got := AADSTSCode(err); got != tt.wantAADSTS {
+			if got := auth.AADSTSCode(err); got != tt.wantAADSTS {
 				t.Errorf("error = %v; want AADSTS%d", err, tt.wantAADSTS)
 			}
 			if strings.Contains(err.Error(), ghToken) {

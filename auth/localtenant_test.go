@@ -1,83 +1,17 @@
-package auth
+package auth_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/entraform/entraform/auth"
 	"github.com/entraform/entraform/endpoint"
 	"github.com/entraform/entraform/localtenant"
 )
-
-// startTenant runs a local tenant for one test.
-func startTenant(t *testing.T) *localtenant.Server {
-	t.Helper()
-	s, err := localtenant.Start(context.Background(), localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// tenantEnv is the environment `entraform tenant serve` prints, plus extra
-// pairs (an empty value removes a variable).
-func tenantEnv(s *localtenant.Server, extra ...string) func(string) string {
-	set := map[string]string{}
-	for i := 0; i+1 < len(extra); i += 2 {
-		set[extra[i]] = extra[i+1]
-	}
-	return func(k string) string {
-		if v, ok := set[k]; ok {
-			return v
-		}
-		return s.Getenv(k)
-	}
-}
-
-func httpClientFor(t *testing.T, getenv func(string) string) *http.Client {
-	t.Helper()
-	c, err := endpoint.NewHTTPClient(getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Runs before the tenant's Close (cleanups run last first), which then
-	// need not wait for our idle connections.
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
-
-// claims decodes the payload of a JWT without checking it.
-type claims struct {
-	Aud      string   `json:"aud"`
-	AppID    string   `json:"appid"`
-	TenantID string   `json:"tid"`
-	Roles    []string `json:"roles"`
-	AppIDACR string   `json:"appidacr"`
-	IDType   string   `json:"idtyp"`
-}
-
-func decodeClaims(t *testing.T, token string) claims {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		t.Fatalf("token is not a JWT")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c claims
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func tokenRequests(s *localtenant.Server) int {
 	n := 0
@@ -90,26 +24,26 @@ func tokenRequests(s *localtenant.Server) int {
 }
 
 func TestOperatorSecretAgainstLocalTenant(t *testing.T) {
-	s := startTenant(t)
-	getenv := tenantEnv(s)
-	src, desc, err := Operator(context.Background(), OperatorOptions{Getenv: getenv, HTTPClient: httpClientFor(t, getenv)})
+	tn := start(t)
+	s := tn.s
+	src, desc, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: tn.getenv(), HTTPClient: tn.httpClient(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clientID, _ := s.Operator()
-	if want := (Description{Method: "client secret", Source: EnvClientSecret, TenantID: s.TenantID(), ClientID: clientID}); desc != want {
+	if want := (auth.Description{Method: "client secret", Source: auth.EnvClientSecret, TenantID: s.TenantID(), ClientID: clientID}); desc != want {
 		t.Errorf("description = %+v; want %+v", desc, want)
 	}
 	tok, err := src.Token(context.Background(), []string{"https://graph.microsoft.com/.default"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := decodeClaims(t, tok.Value)
+	c := decode(t, tok.Value)
 	if c.Aud != "https://graph.microsoft.com" || c.AppID != clientID || c.TenantID != s.TenantID() || c.AppIDACR != "1" || c.IDType != "app" {
 		t.Errorf("claims = %+v", c)
 	}
 	for _, role := range []string{"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "Sites.FullControl.All"} {
-		if !contains(c.Roles, role) {
+		if !slices.Contains(c.Roles, role) {
 			t.Errorf("roles %v lack %s", c.Roles, role)
 		}
 	}
@@ -132,7 +66,7 @@ func TestOperatorSecretAgainstLocalTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := decodeClaims(t, sp.Value).Aud; got != "https://"+s.SharePointHost() {
+	if got := decode(t, sp.Value).Aud; got != "https://"+s.SharePointHost() {
 		t.Errorf("SharePoint token aud = %q", got)
 	}
 	if n := tokenRequests(s) - before; n != 1 {
@@ -141,14 +75,13 @@ func TestOperatorSecretAgainstLocalTenant(t *testing.T) {
 }
 
 func TestOperatorWrongSecret(t *testing.T) {
-	s := startTenant(t)
-	getenv := tenantEnv(s, EnvClientSecret, "not-the-secret")
-	src, _, err := Operator(context.Background(), OperatorOptions{Getenv: getenv, HTTPClient: httpClientFor(t, getenv)})
+	tn := start(t)
+	src, _, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: tn.getenv(auth.EnvClientSecret, "not-the-secret"), HTTPClient: tn.httpClient(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = src.Token(context.Background(), []string{"https://graph.microsoft.com/.default"})
-	if AADSTSCode(err) != 7000215 {
+	if auth.AADSTSCode(err) != 7000215 {
 		t.Fatalf("error = %v; want AADSTS7000215", err)
 	}
 	if strings.Contains(err.Error(), "not-the-secret") {
@@ -160,7 +93,8 @@ func TestOperatorWrongSecret(t *testing.T) {
 }
 
 func TestSovereignCloudHosts(t *testing.T) {
-	s := startTenant(t)
+	tn := start(t)
+	s := tn.s
 	tests := []struct {
 		cloud         endpoint.Cloud
 		wantLoginHost string
@@ -172,8 +106,7 @@ func TestSovereignCloudHosts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.cloud.Name, func(t *testing.T) {
-			getenv := tenantEnv(s)
-			src, _, err := Operator(context.Background(), OperatorOptions{Getenv: getenv, Cloud: tt.cloud, HTTPClient: httpClientFor(t, getenv)})
+			src, _, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: tn.getenv(), Cloud: tt.cloud, HTTPClient: tn.httpClient(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -182,12 +115,12 @@ func TestSovereignCloudHosts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := decodeClaims(t, tok.Value).Aud; got != tt.wantAudience {
+			if got := decode(t, tok.Value).Aud; got != tt.wantAudience {
 				t.Errorf("aud = %q; want %q", got, tt.wantAudience)
 			}
 			var hosts []string
 			for _, r := range s.Requests() {
-				if !contains(hosts, r.Host) {
+				if !slices.Contains(hosts, r.Host) {
 					hosts = append(hosts, r.Host)
 				}
 			}
@@ -196,13 +129,4 @@ func TestSovereignCloudHosts(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

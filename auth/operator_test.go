@@ -1,4 +1,4 @@
-package auth
+package auth_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/entraform/entraform/auth"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -26,27 +28,27 @@ func TestOperatorMissingVariables(t *testing.T) {
 	}{
 		{
 			name: "tenant and client without a credential",
-			env:  map[string]string{EnvTenantID: tenant, EnvClientID: client},
+			env:  map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client},
 			want: "no operator credential: AZURE_TENANT_ID is set, AZURE_CLIENT_ID is set, but none of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE, ACTIONS_ID_TOKEN_REQUEST_URL is set",
 		},
 		{
 			name: "secret without tenant",
-			env:  map[string]string{EnvClientID: client, EnvClientSecret: "s3cret"},
+			env:  map[string]string{auth.EnvClientID: client, auth.EnvClientSecret: "s3cret"},
 			want: "no operator credential: AZURE_CLIENT_ID is set, AZURE_CLIENT_SECRET is set, but AZURE_TENANT_ID is missing",
 		},
 		{
 			name: "secret alone",
-			env:  map[string]string{EnvClientSecret: "s3cret"},
+			env:  map[string]string{auth.EnvClientSecret: "s3cret"},
 			want: "no operator credential: AZURE_CLIENT_SECRET is set, but AZURE_TENANT_ID and AZURE_CLIENT_ID are missing",
 		},
 		{
 			name: "federated token file without client",
-			env:  map[string]string{EnvTenantID: tenant, EnvFederatedTokenFile: "/var/run/token"},
+			env:  map[string]string{auth.EnvTenantID: tenant, auth.EnvFederatedTokenFile: "/var/run/token"},
 			want: "no operator credential: AZURE_TENANT_ID is set, AZURE_FEDERATED_TOKEN_FILE is set, but AZURE_CLIENT_ID is missing",
 		},
 		{
 			name: "GitHub request URL without request token",
-			env:  map[string]string{EnvTenantID: tenant, EnvClientID: client, EnvActionsIDTokenURL: "https://token.actions.githubusercontent.com/x?a=1"},
+			env:  map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client, auth.EnvActionsIDTokenURL: "https://token.actions.githubusercontent.com/x?a=1"},
 			want: "no operator credential: AZURE_TENANT_ID is set, AZURE_CLIENT_ID is set, ACTIONS_ID_TOKEN_REQUEST_URL is set, but ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing",
 		},
 		{
@@ -56,18 +58,18 @@ func TestOperatorMissingVariables(t *testing.T) {
 		},
 		{
 			name: "tenant only and no terminal",
-			env:  map[string]string{EnvTenantID: tenant},
+			env:  map[string]string{auth.EnvTenantID: tenant},
 			want: "no operator credential: AZURE_TENANT_ID is set, and device code sign-in needs a terminal (stdin is not one); set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or one of AZURE_CLIENT_CERTIFICATE_PATH, AZURE_FEDERATED_TOKEN_FILE, ACTIONS_ID_TOKEN_REQUEST_URL",
 		},
 		{
 			name: "certificate file missing",
-			env:  map[string]string{EnvTenantID: tenant, EnvClientID: client, EnvCertificatePath: "/nonexistent/cert.pem"},
+			env:  map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client, auth.EnvCertificatePath: "/nonexistent/cert.pem"},
 			want: "operator credential from AZURE_CLIENT_CERTIFICATE_PATH: reading certificate: open /nonexistent/cert.pem: no such file or directory",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := Operator(context.Background(), OperatorOptions{Getenv: envOf(tt.env), Interactive: tt.interactive})
+			_, _, err := auth.Operator(context.Background(), auth.OperatorOptions{Getenv: envOf(tt.env), Interactive: tt.interactive})
 			if err == nil {
 				t.Fatal("Operator succeeded; want an error")
 			}
@@ -89,52 +91,52 @@ func TestOperatorChoosesCredential(t *testing.T) {
 		env         map[string]string
 		override    string
 		interactive bool
-		want        Description
+		want        auth.Description
 	}{
 		{
 			name: "secret wins over everything",
-			env: map[string]string{EnvTenantID: tenant, EnvClientID: client, EnvClientSecret: "s",
-				EnvCertificatePath: certPath, EnvFederatedTokenFile: "/f", EnvActionsIDTokenURL: "https://x"},
-			want: Description{Method: "client secret", Source: EnvClientSecret, TenantID: tenant, ClientID: client},
+			env: map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client, auth.EnvClientSecret: "s",
+				auth.EnvCertificatePath: certPath, auth.EnvFederatedTokenFile: "/f", auth.EnvActionsIDTokenURL: "https://x"},
+			want: auth.Description{Method: "client secret", Source: auth.EnvClientSecret, TenantID: tenant, ClientID: client},
 		},
 		{
 			name: "certificate",
-			env:  map[string]string{EnvTenantID: tenant, EnvClientID: client, EnvCertificatePath: certPath},
-			want: Description{Method: "client certificate", Source: EnvCertificatePath, TenantID: tenant, ClientID: client},
+			env:  map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client, auth.EnvCertificatePath: certPath},
+			want: auth.Description{Method: "client certificate", Source: auth.EnvCertificatePath, TenantID: tenant, ClientID: client},
 		},
 		{
 			name: "federated token file",
-			env:  map[string]string{EnvTenantID: tenant, EnvClientID: client, EnvFederatedTokenFile: "/var/run/token"},
-			want: Description{Method: "federated token file", Source: EnvFederatedTokenFile, TenantID: tenant, ClientID: client},
+			env:  map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client, auth.EnvFederatedTokenFile: "/var/run/token"},
+			want: auth.Description{Method: "federated token file", Source: auth.EnvFederatedTokenFile, TenantID: tenant, ClientID: client},
 		},
 		{
 			name: "GitHub Actions",
-			env: map[string]string{EnvTenantID: tenant, EnvClientID: client,
-				EnvActionsIDTokenURL: "https://token.actions.githubusercontent.com/x?a=1", EnvActionsIDTokenRequest: "req"},
-			want: Description{Method: "GitHub Actions OIDC", Source: EnvActionsIDTokenURL, TenantID: tenant, ClientID: client},
+			env: map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client,
+				auth.EnvActionsIDTokenURL: "https://token.actions.githubusercontent.com/x?a=1", auth.EnvActionsIDTokenRequest: "req"},
+			want: auth.Description{Method: "GitHub Actions OIDC", Source: auth.EnvActionsIDTokenURL, TenantID: tenant, ClientID: client},
 		},
 		{
 			name:     "tenant override replaces AZURE_TENANT_ID",
-			env:      map[string]string{EnvTenantID: tenant, EnvClientID: client, EnvClientSecret: "s"},
+			env:      map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client, auth.EnvClientSecret: "s"},
 			override: "contoso.onmicrosoft.com",
-			want:     Description{Method: "client secret", Source: EnvClientSecret, TenantID: "contoso.onmicrosoft.com", ClientID: client},
+			want:     auth.Description{Method: "client secret", Source: auth.EnvClientSecret, TenantID: "contoso.onmicrosoft.com", ClientID: client},
 		},
 		{
 			name:        "device code on a terminal",
 			env:         map[string]string{},
 			interactive: true,
-			want:        Description{Method: "device code", TenantID: "organizations", ClientID: DeviceCodeClientID},
+			want:        auth.Description{Method: "device code", TenantID: "organizations", ClientID: auth.DeviceCodeClientID},
 		},
 		{
 			name:        "device code with the operator's own public client",
-			env:         map[string]string{EnvTenantID: tenant, EnvClientID: client},
+			env:         map[string]string{auth.EnvTenantID: tenant, auth.EnvClientID: client},
 			interactive: true,
-			want:        Description{Method: "device code", TenantID: tenant, ClientID: client},
+			want:        auth.Description{Method: "device code", TenantID: tenant, ClientID: client},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, got, err := Operator(context.Background(), OperatorOptions{
+			src, got, err := auth.Operator(context.Background(), auth.OperatorOptions{
 				Getenv: envOf(tt.env), TenantOverride: tt.override, Interactive: tt.interactive,
 				CacheDir: filepath.Join(t.TempDir(), "cache"),
 			})

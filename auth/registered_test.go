@@ -3,82 +3,21 @@ package auth_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
-	"encoding/pem"
-	"math/big"
-	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/entraform/entraform/auth"
-	"github.com/entraform/entraform/endpoint"
-	"github.com/entraform/entraform/localtenant"
-	"github.com/entraform/entraform/providers/graph"
-	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // These tests register credentials on a new application through Graph (as
 // the local tenant's operator) and then sign in with them through Operator,
 // as entraform would in CI.
-
-type tenant struct {
-	s       *localtenant.Server
-	g       *graph.Client
-	graphSP struct {
-		ID       string `json:"id"`
-		AppRoles []struct {
-			ID    string `json:"id"`
-			Value string `json:"value"`
-		} `json:"appRoles"`
-	}
-}
-
-func start(t *testing.T) *tenant {
-	t.Helper()
-	s, op := graphtest.Start(t, localtenant.Options{}, graph.Options{})
-	tn := &tenant{s: s, g: op.Graph}
-	if err := tn.g.Get(context.Background(), "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", &tn.graphSP); err != nil {
-		t.Fatal(err)
-	}
-	return tn
-}
-
-// getenv is the tenant's environment changed by pairs (an empty value
-// removes the variable).
-func (tn *tenant) getenv(pairs ...string) func(string) string {
-	set := map[string]string{}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		set[pairs[i]] = pairs[i+1]
-	}
-	return func(k string) string {
-		if v, ok := set[k]; ok {
-			return v
-		}
-		return tn.s.Getenv(k)
-	}
-}
-
-// httpClient is a new client that dials the tenant for every host name,
-// as a new entraform process would have.
-func (tn *tenant) httpClient(t *testing.T) *http.Client {
-	t.Helper()
-	c, err := endpoint.NewHTTPClient(tn.s.Getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
 
 type application struct {
 	ID    string `json:"id"`
@@ -118,33 +57,6 @@ func (tn *tenant) newApp(t *testing.T, body map[string]any) application {
 	return app
 }
 
-type claims struct {
-	Aud      string   `json:"aud"`
-	AppID    string   `json:"appid"`
-	AppIDACR string   `json:"appidacr"`
-	IDType   string   `json:"idtyp"`
-	Roles    []string `json:"roles"`
-	Scp      string   `json:"scp"`
-	UPN      string   `json:"upn"`
-}
-
-func decode(t *testing.T, tok string) claims {
-	t.Helper()
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
-		t.Fatal("not a JWT")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c claims
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // signIn builds the operator credential from env and gets a Graph token.
 func signIn(t *testing.T, tn *tenant, getenv func(string) string, wantMethod string) claims {
 	t.Helper()
@@ -162,41 +74,17 @@ func signIn(t *testing.T, tn *tenant, getenv func(string) string, wantMethod str
 	return decode(t, tok.Value)
 }
 
-func selfSigned(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(42),
-		Subject:      pkix.Name{CommonName: "entraform operator"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(365 * 24 * time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return cert, key
-}
-
 func TestOperatorCertificateRegisteredThroughGraph(t *testing.T) {
 	tn := start(t)
-	cert, key := selfSigned(t)
+	key := rsaKey(t)
+	cert := newTestCert(t, key, &key.PublicKey)
 	app := tn.newApp(t, map[string]any{"keyCredentials": []map[string]string{{
 		"type": "AsymmetricX509Cert", "usage": "Verify", "displayName": "ci",
 		"key": base64.StdEncoding.EncodeToString(cert.Raw),
 	}}})
 
 	dir := t.TempDir()
-	keyDER, _ := x509.MarshalPKCS8PrivateKey(key)
-	pemPath := filepath.Join(dir, "operator.pem")
-	pemData := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
-	if err := os.WriteFile(pemPath, pemData, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pemPath := writeCertPEM(t, dir, cert, key)
 	pfx, err := pkcs12.Modern.Encode(key, cert, nil, "pfx-password")
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +101,7 @@ func TestOperatorCertificateRegisteredThroughGraph(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			pairs := append([]string{auth.EnvClientSecret, "", auth.EnvClientID, app.AppID}, env...)
 			c := signIn(t, tn, tn.getenv(pairs...), "client certificate")
-			if c.AppID != app.AppID || c.AppIDACR != "2" || !contains(c.Roles, "Application.Read.All") {
+			if c.AppID != app.AppID || c.AppIDACR != "2" || !slices.Contains(c.Roles, "Application.Read.All") {
 				t.Errorf("claims = %+v; want app %s, appidacr 2 (certificate), role Application.Read.All", c, app.AppID)
 			}
 		})
@@ -236,7 +124,7 @@ func TestOperatorFederatedRegisteredThroughGraph(t *testing.T) {
 	t.Run("GitHub Actions OIDC", func(t *testing.T) {
 		c := signIn(t, tn, tn.getenv(auth.EnvClientSecret, "", auth.EnvClientID, app.AppID,
 			auth.EnvActionsIDTokenURL, reqURL, auth.EnvActionsIDTokenRequest, reqToken), "GitHub Actions OIDC")
-		if c.AppID != app.AppID || !contains(c.Roles, "Application.Read.All") {
+		if c.AppID != app.AppID || !slices.Contains(c.Roles, "Application.Read.All") {
 			t.Errorf("claims = %+v", c)
 		}
 	})
@@ -335,13 +223,4 @@ func TestOperatorDeviceCodeWithPersistentCache(t *testing.T) {
 	if prompt.Len() != 0 || deviceCodeRequests() != 1 {
 		t.Errorf("second run prompted %q (%d device code requests); want a silent sign-in", prompt.String(), deviceCodeRequests())
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
