@@ -2,13 +2,14 @@ package entra
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/entraform/entraform/providers/graph"
 )
 
 // keyCredentialWrite is a keyCredentials entry as written: "key" is always
@@ -67,7 +68,7 @@ func (p *Provider) AddKeyCredential(ctx context.Context, appObjectID string, cre
 		cred.Usage = "Verify"
 	}
 	if cred.KeyID == "" {
-		cred.KeyID = newGUID()
+		cred.KeyID = graph.NewGUID()
 	}
 	list := make([]KeyCredential, 0, len(existing)+1)
 	for _, k := range existing {
@@ -180,13 +181,4 @@ func sameThumbprint(customKeyIdentifier, thumbHex string) bool {
 		return strings.EqualFold(hex.EncodeToString(raw), thumbHex)
 	}
 	return false
-}
-
-// newGUID returns a random (version 4) GUID.
-func newGUID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

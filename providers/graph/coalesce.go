@@ -352,7 +352,7 @@ func (t *coalesceTransport) sendBatch(ctx context.Context, ws []*waiter) {
 	if ua := first.Header.Get("User-Agent"); ua != "" {
 		req.Header.Set("User-Agent", ua)
 	}
-	batchID := newGUID()
+	batchID := NewGUID()
 	req.Header.Set("client-request-id", batchID)
 	for _, w := range ws {
 		noteBatch(w.req.Context(), batchID, len(ws))

@@ -5,8 +5,9 @@ import (
 	"fmt"
 )
 
-// newGUID returns a random (version 4) GUID for client-request-id.
-func newGUID() string {
+// NewGUID returns a random (version 4) GUID: a client-request-id, a
+// $batch id, the keyId of a new credential.
+func NewGUID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = (b[6] & 0x0f) | 0x40

@@ -33,7 +33,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	pol := policyFrom(ctx)
 	if req.Header.Get("client-request-id") == "" {
 		req = req.Clone(ctx)
-		req.Header.Set("client-request-id", newGUID())
+		req.Header.Set("client-request-id", NewGUID())
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	start := t.cfg.now()
