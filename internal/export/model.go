@@ -2,6 +2,8 @@ package export
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -304,7 +306,7 @@ func (ix *index) consent(a *entra.Application, b *appBlock) {
 		return
 	}
 	b.AdminConsent = true
-	for _, appID := range sortedKeys(unionKeys(wantScopes, haveScopes)) {
+	for _, appID := range slices.Sorted(maps.Keys(unionKeys(wantScopes, haveScopes))) {
 		want, have := sortedCopy(wantScopes[appID]), sortedCopy(dedupe(haveScopes[appID]))
 		if strings.Join(want, " ") == strings.Join(have, " ") {
 			continue
@@ -312,13 +314,13 @@ func (ix *index) consent(a *entra.Application, b *appBlock) {
 		b.remark("Admin consent to %s covers %s, but it requests %s; the plan will change the consent to what it requests.",
 			ix.resourceName(appID), listOrNone(have), listOrNone(want))
 	}
-	for _, k := range sortedKeys(wantRoles) {
+	for _, k := range slices.Sorted(maps.Keys(wantRoles)) {
 		if !haveRoles[k] {
 			appID, role, _ := strings.Cut(k, " ")
 			b.remark("Application permission %s of %s is requested but not granted; the plan will grant it.", role, ix.resourceName(appID))
 		}
 	}
-	for _, k := range sortedKeys(haveRoles) {
+	for _, k := range slices.Sorted(maps.Keys(haveRoles)) {
 		if !wantRoles[k] {
 			appID, role, _ := strings.Cut(k, " ")
 			b.remark("Application permission %s of %s is granted but not requested; the plan will remove the grant.", role, ix.resourceName(appID))
@@ -455,15 +457,6 @@ func listOrNone(s []string) string {
 		return "nothing"
 	}
 	return strings.Join(s, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func unionKeys(a, b map[string][]string) map[string]bool {

@@ -1,10 +1,10 @@
 package entra
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -353,7 +353,7 @@ func (p *Provider) readPerPrincipal(ctx context.Context, r *readState) error {
 // and keeps those of the workspace's service principals.
 func (p *Provider) readPerResource(ctx context.Context, r *readState) error {
 	var items []lookup
-	for _, key := range sortedKeys(r.resources) {
+	for _, key := range slices.Sorted(maps.Keys(r.resources)) {
 		res := r.resources[key]
 		grantsURL := "/oauth2PermissionGrants" + query("$filter", "resourceId eq "+quote(res.ID), "$top", "999")
 		assignURL := "/servicePrincipals/" + idSegment(res.ID) + "/appRoleAssignedTo" + query("$top", "999")
@@ -402,10 +402,10 @@ func (r *readState) snapshot() *Snapshot {
 			app.FederatedIdentityCredentials = []FederatedIdentityCredential{}
 		}
 	}
-	for _, key := range sortedKeys(r.grants) {
+	for _, key := range slices.Sorted(maps.Keys(r.grants)) {
 		s.Grants = append(s.Grants, r.grants[key])
 	}
-	for _, key := range sortedKeys(r.assignments) {
+	for _, key := range slices.Sorted(maps.Keys(r.assignments)) {
 		s.Assignments = append(s.Assignments, r.assignments[key])
 	}
 	return s
@@ -413,7 +413,7 @@ func (r *readState) snapshot() *Snapshot {
 
 func sortedApps(m map[string]*Application) []*Application {
 	out := make([]*Application, 0, len(m))
-	for _, key := range sortedKeys(m) {
+	for _, key := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, m[key])
 	}
 	return out
@@ -421,17 +421,8 @@ func sortedApps(m map[string]*Application) []*Application {
 
 func sortedSPs(m map[string]*ServicePrincipal) []*ServicePrincipal {
 	out := make([]*ServicePrincipal, 0, len(m))
-	for _, key := range sortedKeys(m) {
+	for _, key := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, m[key])
 	}
 	return out
-}
-
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
-	keys := make([]K, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
