@@ -82,24 +82,11 @@ func TestTLSVerificationCannotBeTurnedOff(t *testing.T) {
 	}
 
 	var offenders []string
-	filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if regexp.MustCompile(`InsecureSkipVerify\s*[:=]`).Match(data) {
+	insecure := regexp.MustCompile(`InsecureSkipVerify\s*[:=]`)
+	eachSource(t, func(path string, data []byte) {
+		if insecure.Match(data) {
 			offenders = append(offenders, path)
 		}
-		return nil
 	})
 	if len(offenders) > 0 {
 		t.Errorf("source files that set InsecureSkipVerify: %v", offenders)
@@ -112,6 +99,28 @@ func TestTLSVerificationCannotBeTurnedOff(t *testing.T) {
 func sourceEnvNames(t *testing.T) []string {
 	t.Helper()
 	seen := map[string]bool{}
+	eachSource(t, func(_ string, data []byte) {
+		for _, m := range envNamePattern.FindAllStringSubmatch(string(data), -1) {
+			name := strings.TrimSuffix(m[1], "_")
+			if strings.Count(name, "_") >= 1 && len(name) > 4 {
+				seen[name] = true
+			}
+		}
+	})
+	var out []string
+	for n := range seen {
+		out = append(out, n)
+	}
+	if len(out) < 5 {
+		t.Fatalf("found only %v in the sources; the pattern is broken", out)
+	}
+	return out
+}
+
+// eachSource calls fn with every non-test Go source file of the
+// repository (outside .git and testdata directories).
+func eachSource(t *testing.T, fn func(path string, data []byte)) {
+	t.Helper()
 	err := filepath.WalkDir(repoRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -126,23 +135,10 @@ func sourceEnvNames(t *testing.T) []string {
 		if err != nil {
 			return err
 		}
-		for _, m := range envNamePattern.FindAllStringSubmatch(string(data), -1) {
-			name := strings.TrimSuffix(m[1], "_")
-			if strings.Count(name, "_") >= 1 && len(name) > 4 {
-				seen[name] = true
-			}
-		}
+		fn(path, data)
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("reading the repository's sources: %v", err)
 	}
-	var out []string
-	for n := range seen {
-		out = append(out, n)
-	}
-	if len(out) < 5 {
-		t.Fatalf("found only %v in the sources; the pattern is broken", out)
-	}
-	return out
 }
