@@ -188,6 +188,16 @@ func TestCrashRecovery(t *testing.T) {
 // calibrate counts the requests of a full apply of the scenario.
 func calibrate(t *testing.T, sc crashScenario) int64 {
 	t.Helper()
+	h, dir := startScenario(t, sc)
+	h.wire.resetCount()
+	h.mustRun(dir, 0, "apply", "-auto-approve")
+	return h.wire.Requests()
+}
+
+// startScenario starts a tenant without faults, applies the scenario's
+// Before (if any) in a new directory and writes its After there.
+func startScenario(t *testing.T, sc crashScenario) (*harness, string) {
+	t.Helper()
 	h := newHarness(t, localtenant.Faults{})
 	dir := t.TempDir()
 	if sc.Before != nil {
@@ -195,9 +205,7 @@ func calibrate(t *testing.T, sc crashScenario) int64 {
 		h.mustRun(dir, 0, "apply", "-auto-approve")
 	}
 	writeFiles(t, dir, sc.After.Files())
-	h.wire.resetCount()
-	h.mustRun(dir, 0, "apply", "-auto-approve")
-	return h.wire.Requests()
+	return h, dir
 }
 
 // chooseKillPoints draws one request in each of n equal strata of 1..total.
@@ -220,13 +228,7 @@ func chooseKillPoints(total int64, n int, seed int64) []killPoint {
 // value the kills lost (in the tenant, in no file) that the rerun had to
 // replace.
 func crashAndRecover(t *testing.T, sc crashScenario, faults localtenant.Faults, kills []killPoint) (hit []string, lostSecrets int) {
-	h := newHarness(t, localtenant.Faults{})
-	dir := t.TempDir()
-	if sc.Before != nil {
-		writeFiles(t, dir, sc.Before.Files())
-		h.mustRun(dir, 0, "apply", "-auto-approve")
-	}
-	writeFiles(t, dir, sc.After.Files())
+	h, dir := startScenario(t, sc)
 	h.setFaults(faults)
 	// What the first apply made is old news: visible to the next refresh.
 	h.tenant.AdvanceClock(faults.ReplicationDelay)
