@@ -1,7 +1,6 @@
 package cigithub_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // TestWorkflowAgainstLocalTenant plays the repository's life: an
@@ -21,13 +21,7 @@ func TestWorkflowAgainstLocalTenant(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Fatalf("the workflow's steps need bash: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tenant, err := localtenant.Start(ctx, localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tenant.Close() })
+	tenant := graphtest.Tenant(t, localtenant.Options{})
 
 	// The repository: the example's configuration at its root.
 	repo := filepath.Join(t.TempDir(), "entra-config")

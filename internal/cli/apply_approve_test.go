@@ -9,16 +9,13 @@ import (
 	"testing"
 
 	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // TestApplyAsksOnATerminal: without -auto-approve, apply shows the plan
 // and applies only after "yes"; anything else cancels and changes nothing.
 func TestApplyAsksOnATerminal(t *testing.T) {
-	tenant, err := localtenant.Start(context.Background(), localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tenant.Close()
+	tenant := graphtest.Tenant(t, localtenant.Options{})
 	dir := filepath.Join(t.TempDir(), "ask")
 	os.MkdirAll(dir, 0o755)
 	config := "application \"web\" {\n  display_name = \"Asked\"\n}\n"

@@ -14,19 +14,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // verifyTenant starts a local tenant and returns an Env pointed at it with
 // the configuration src in its working directory.
 func verifyTenant(t *testing.T, src string) (*localtenant.Server, func(args ...string) (int, string, string)) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tenant, err := localtenant.Start(ctx, localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tenant.Close() })
+	ctx := t.Context()
+	tenant := graphtest.Tenant(t, localtenant.Options{})
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.entra.hcl"), []byte(src), 0o600); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/entraform/entraform/internal/cli"
 	"github.com/entraform/entraform/localtenant"
+	"github.com/entraform/entraform/providers/graph/graphtest"
 )
 
 // admin changes a local tenant by hand, as someone clicking through the
@@ -31,14 +32,8 @@ type admin struct {
 
 func startTenant(t *testing.T) (*localtenant.Server, *admin) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	tenant, err := localtenant.Start(ctx, localtenant.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tenant.Close() })
-	tok, err := tenant.OperatorToken(ctx)
+	tenant := graphtest.Tenant(t, localtenant.Options{})
+	tok, err := tenant.OperatorToken(context.Background())
 	if err != nil {
 		t.Fatalf("operator token: %v", err)
 	}

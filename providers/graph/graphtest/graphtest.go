@@ -44,15 +44,23 @@ func Connect(ctx context.Context, s *localtenant.Server, opts graph.Options) (*O
 // shutdown for a second).
 func Start(t testing.TB, tenant localtenant.Options, opts graph.Options) (*localtenant.Server, *Operator) {
 	t.Helper()
-	s, err := localtenant.Start(context.Background(), tenant)
-	if err != nil {
-		t.Fatalf("starting the local tenant: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := Tenant(t, tenant)
 	op, err := Connect(context.Background(), s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(op.HTTPClient.CloseIdleConnections)
 	return s, op
+}
+
+// Tenant starts a local tenant for one test, closed when the test ends,
+// for tests that sign in on their own (or run entraform, which does).
+func Tenant(t testing.TB, opts localtenant.Options) *localtenant.Server {
+	t.Helper()
+	s, err := localtenant.Start(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("starting the local tenant: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
