@@ -22,15 +22,11 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "main.entra.hcl"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{}
-	for _, kv := range tenant.Env() {
-		vars[kv.Key] = kv.Value
-	}
 	run := func(answer string, args ...string) (int, string) {
 		var out, errs bytes.Buffer
 		env := &Env{
 			Stdin: strings.NewReader(answer), Stdout: &out, Stderr: &errs,
-			Getenv: func(k string) string { return vars[k] }, Dir: dir,
+			Getenv: tenant.Getenv, Dir: dir,
 			StdinIsTerminal: true,
 		}
 		code := Run(context.Background(), args, env)
