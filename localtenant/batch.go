@@ -210,29 +210,8 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) batchResponse {
 	}
 	req.Header.Set("Authorization", outer.Header.Get("Authorization"))
 	rec := newRecorder()
-	s.dispatchGraph(rec, req)
+	s.dispatch(rec, req, HostGraph)
 	return rec.response(it.ID)
-}
-
-// dispatchGraph routes a Graph request without the HTTP-level faults
-// (the batch drew its item's faults already): route, token, handler.
-func (s *Server) dispatchGraph(w http.ResponseWriter, r *http.Request) {
-	route, vals := s.router.match(HostGraph, r.Method, r.URL.EscapedPath())
-	if route == nil {
-		s.notImplemented(w, r, HostGraph)
-		return
-	}
-	for k, v := range vals {
-		r.SetPathValue(k, v)
-	}
-	if !route.Public {
-		c, ok := s.authenticate(w, r, HostGraph)
-		if !ok {
-			return
-		}
-		r = r.WithContext(withCaller(r.Context(), c))
-	}
-	route.Handler(w, r)
 }
 
 // recorder captures a handler's answer for a batch response.

@@ -282,6 +282,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.dispatch(w, r, kind)
+}
+
+// dispatch answers a request past the faults: the route of its host kind
+// (501 when none matches), with access token validation for non-public
+// Graph and SharePoint routes. A $batch dispatches its items here too,
+// having drawn their faults itself.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, kind HostKind) {
 	route, vals := s.router.match(kind, r.Method, r.URL.EscapedPath())
 	if route == nil {
 		s.notImplemented(w, r, kind)
