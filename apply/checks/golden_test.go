@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,8 +49,18 @@ func TestJSONGolden(t *testing.T) {
 	if err := WriteJSON(&out, results); err != nil {
 		t.Fatal(err)
 	}
-	got := scrubJSON(out.Bytes())
-	golden := filepath.Join("testdata", "verify.golden.json")
+	checkGolden(t, "verify.golden.json", scrubJSON(out.Bytes()), "WriteJSON output")
+	for _, secret := range res.Secrets["application.reader"] {
+		if bytes.Contains(out.Bytes(), []byte(secret.Value)) {
+			t.Error("the JSON output contains the app's secret")
+		}
+	}
+}
+
+// checkGolden compares got with testdata/name, which -update rewrites.
+func checkGolden(t *testing.T, name string, got []byte, what string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -57,14 +68,9 @@ func TestJSONGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test -run TestJSONGolden -update to create it)", err)
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, strings.SplitN(t.Name(), "/", 2)[0])
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("WriteJSON output (-want +got):\n%s", diff)
-	}
-	for _, secret := range res.Secrets["application.reader"] {
-		if bytes.Contains(out.Bytes(), []byte(secret.Value)) {
-			t.Error("the JSON output contains the app's secret")
-		}
+		t.Errorf("%s (-want +got):\n%s", what, diff)
 	}
 }
