@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,11 +171,7 @@ func (h *harness) mustRun(dir string, want int, args ...string) result {
 func (h *harness) Outputs() map[string]string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make(map[string]string, len(h.outputs))
-	for k, v := range h.outputs {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(h.outputs)
 }
 
 // settle switches the faults off (replication included, so every object

@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"io"
 	"log"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
@@ -298,9 +299,5 @@ func (w *wire) addSecret(value, kind string) {
 func (w *wire) Secrets() map[string]string {
 	w.secretsMu.Lock()
 	defer w.secretsMu.Unlock()
-	out := make(map[string]string, len(w.secrets))
-	for k, v := range w.secrets {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(w.secrets)
 }
