@@ -42,15 +42,18 @@
 // Put the routes of one area in its own file (graph_applications.go,
 // sharepoint_web.go, ...) and register a route table from init:
 //
-//	func init() { addRoutes(graphApplicationRoutes) }
+//	func init() { addRoutes(graphCredentialRoutes) }
 //
-//	func graphApplicationRoutes(s *Server) []Route {
+//	func graphCredentialRoutes(s *Server) []Route {
 //		return []Route{
-//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications/{id}", Handler: s.graph(s.getApplication)},
-//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/applications(appId='{appId}')", Handler: s.graph(s.getApplicationByAppID)},
-//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.getSite)},
+//			{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications/{id}/addPassword", Handler: s.graph(s.addPassword)},
+//			{Host: HostGraph, Method: "POST", Pattern: "/v1.0/applications({key})/addPassword", Handler: s.graph(s.addPassword)},
+//			{Host: HostGraph, Method: "GET", Pattern: "/v1.0/sites/{rest...}", Handler: s.graph(s.siteRoute)},
 //		}
 //	}
+//
+// s.graph adapts a handler that returns its refusal (an *apiError from
+// notFound, conflict, badRequest, denied, ...) and answers it once.
 //
 // A Graph collection with the usual list, create, $count, get, update
 // and delete routes is s.collectionRoutes(base, collection{...},
@@ -104,7 +107,7 @@
 //
 //	s.read(func(st *Store) { app, ok = st.appByID(id, false) })
 //	err := s.write(func(st *Store) error {
-//		if _, taken := st.appByUniqueName(name, true); taken { return errConflict }
+//		if _, taken := st.appByUniqueName(name, true); taken { return conflict("...") }
 //		st.addApplication(app) // fills id, appId, Created, createdDateTime
 //		return nil
 //	})

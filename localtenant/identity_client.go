@@ -27,7 +27,7 @@ type clientAuth struct {
 	credType string // "none", "secret", "certificate", "federated"
 }
 
-// authenticatedClient reports whether the client proved a credential.
+// authenticated reports whether the client proved a credential.
 func (c *clientAuth) authenticated() bool { return c.acr != ACRPublic }
 
 // authenticateClient finds the client application and checks the

@@ -43,9 +43,8 @@ func publicClient(t *testing.T, s *Server, clientID string, opts ...public.Optio
 	return c
 }
 
-// graphMe calls a Graph route that needs only a valid token; the core
-// has no Graph routes, so the test checks the token through
-// ValidateAccessToken instead.
+// validate checks a token as the Graph and SharePoint routes do
+// (ValidateAccessToken with the audience aud) and returns its caller.
 func validate(t *testing.T, s *Server, tok, aud string) *Caller {
 	t.Helper()
 	c, err := s.ValidateAccessToken(tok, aud)

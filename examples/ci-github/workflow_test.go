@@ -32,7 +32,7 @@ type workflow struct {
 			Shell string `yaml:"shell"`
 		} `yaml:"run"`
 	} `yaml:"defaults"`
-	Jobs yaml.Node `yaml:"jobs"` // a mapping, decoded in order by jobsOf
+	Jobs yaml.Node `yaml:"jobs"` // a mapping, decoded in order by loadWorkflow
 }
 
 type job struct {
