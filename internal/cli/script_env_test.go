@@ -5,8 +5,6 @@ import (
 	"strconv"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/entraform/entraform/localtenant"
 )
 
 // cmdFreePort implements "free-port NAME": sets $NAME to a TCP port that
@@ -32,10 +30,7 @@ func cmdGitHubOIDC(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: github-oidc SUBJECT")
 	}
-	tenant, _ := ts.Value(tenantKey{}).(*localtenant.Server)
-	if tenant == nil {
-		ts.Fatalf("github-oidc: no local tenant in this script")
-	}
+	tenant := scriptTenant(ts, "github-oidc")
 	url, token := tenant.GitHubActionsEnv(args[0])
 	ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", url)
 	ts.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", token)
@@ -48,10 +43,7 @@ func cmdFail(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 4 {
 		ts.Fatalf("usage: fail METHOD PATH N STATUS")
 	}
-	tenant, _ := ts.Value(tenantKey{}).(*localtenant.Server)
-	if tenant == nil {
-		ts.Fatalf("fail: no local tenant in this script")
-	}
+	tenant := scriptTenant(ts, "fail")
 	n, err1 := strconv.Atoi(args[2])
 	status, err2 := strconv.Atoi(args[3])
 	if err1 != nil || err2 != nil {

@@ -16,6 +16,16 @@ import (
 // tenantKey finds a script's local tenant in its testscript values.
 type tenantKey struct{}
 
+// scriptTenant is the script's local tenant; a script without one fails
+// the command cmd.
+func scriptTenant(ts *testscript.TestScript, cmd string) *localtenant.Server {
+	tenant, _ := ts.Value(tenantKey{}).(*localtenant.Server)
+	if tenant == nil {
+		ts.Fatalf("%s: no local tenant in this script", cmd)
+	}
+	return tenant
+}
+
 // cmdGraph implements "graph METHOD PATH [JSON]": an outside admin (the
 // local tenant's operator app) calls Microsoft Graph, as someone changing
 // the tenant by hand between two entraform runs would. The response body
@@ -24,10 +34,7 @@ func cmdGraph(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 || len(args) > 3 {
 		ts.Fatalf("usage: graph METHOD PATH [JSON]")
 	}
-	tenant, _ := ts.Value(tenantKey{}).(*localtenant.Server)
-	if tenant == nil {
-		ts.Fatalf("graph: no local tenant in this script")
-	}
+	tenant := scriptTenant(ts, "graph")
 	status, body, err := graphCall(tenant, args[0], args[1], args[2:])
 	if err != nil {
 		ts.Fatalf("graph: %v", err)
