@@ -391,7 +391,7 @@ func (b *builder) consents(appAddr string, sp *entra.ServicePrincipal, perms per
 			scopes = append(scopes, p.Value)
 		}
 		resource := b.snap.Resources[resAppID]
-		key := resourceLabel(resAppID)
+		key := entra.ResourceLabel(resAppID)
 		addr := fmt.Sprintf("%s.consent[%q]", appAddr, key)
 		desired := NewValue(TypeConsent, map[string]any{
 			"client_id":       clientID,
@@ -416,8 +416,8 @@ func (b *builder) consents(appAddr string, sp *entra.ServicePrincipal, perms per
 	for _, key := range sortedKeys(existing) {
 		g := existing[key]
 		resource := b.resourcesByID[g.ResourceID]
-		addr := fmt.Sprintf("%s.consent[%q]", appAddr, resourceLabel(key))
-		b.add(deletion(addr, TypeConsent, resourceLabel(key), consentValue(g, resource), appAddr, g))
+		addr := fmt.Sprintf("%s.consent[%q]", appAddr, entra.ResourceLabel(key))
+		b.add(deletion(addr, TypeConsent, entra.ResourceLabel(key), consentValue(g, resource), appAddr, g))
 	}
 }
 

@@ -12,25 +12,13 @@ import (
 	"github.com/entraform/entraform/providers/sharepoint"
 )
 
-// resourceLabel is how a plan names a resource application: "graph",
-// "sharepoint", or its appId.
-func resourceLabel(appID string) string {
-	switch strings.ToLower(appID) {
-	case entra.GraphAppID:
-		return "graph"
-	case entra.SharePointAppID:
-		return "sharepoint"
-	}
-	return appID
-}
-
 // permissionEntry renders one requested permission for api_permissions.
 func permissionEntry(resourceAppID, value string, delegated bool) string {
 	kind := "application"
 	if delegated {
 		kind = "delegated"
 	}
-	return fmt.Sprintf("%s: %s (%s)", resourceLabel(resourceAppID), value, kind)
+	return fmt.Sprintf("%s: %s (%s)", entra.ResourceLabel(resourceAppID), value, kind)
 }
 
 // roleKey is the key of an app role assignment's address:
@@ -41,7 +29,7 @@ func roleKey(resourceAppID, value string) string {
 	if strings.EqualFold(resourceAppID, entra.GraphAppID) {
 		return value
 	}
-	return resourceLabel(resourceAppID) + ":" + value
+	return entra.ResourceLabel(resourceAppID) + ":" + value
 }
 
 func formatTime(t *time.Time) string {

@@ -74,23 +74,12 @@ func newIndex(snap *entra.Snapshot) *index {
 	return ix
 }
 
-// resourceLabel is the permission block label of a resource appId.
-func resourceLabel(appID string) string {
-	switch strings.ToLower(appID) {
-	case entra.GraphAppID:
-		return "graph"
-	case entra.SharePointAppID:
-		return "sharepoint"
-	}
-	return strings.ToLower(appID)
-}
-
 // resourceName names a resource for messages.
 func (ix *index) resourceName(appID string) string {
 	if r := ix.snap.Resources[strings.ToLower(appID)]; r != nil && r.DisplayName != "" {
 		return r.DisplayName
 	}
-	return resourceLabel(appID)
+	return entra.ResourceLabel(appID)
 }
 
 // permissionValue names a requested permission the way the configuration
@@ -199,7 +188,7 @@ func (ix *index) permissions(a *entra.Application, b *appBlock) {
 		appID := strings.ToLower(r.ResourceAppID)
 		p := byResource[appID]
 		if p == nil {
-			p = &permBlock{Resource: resourceLabel(appID)}
+			p = &permBlock{Resource: entra.ResourceLabel(appID)}
 			byResource[appID] = p
 			order = append(order, appID)
 		}

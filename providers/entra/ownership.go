@@ -51,3 +51,17 @@ func tagValue(tags []string, prefix string) string {
 	}
 	return ""
 }
+
+// ResourceLabel is how configurations and plans name a resource
+// application: "graph", "sharepoint", or its appId in lower case (the
+// label of a permission block).
+func ResourceLabel(appID string) string {
+	switch id := strings.ToLower(appID); id {
+	case GraphAppID:
+		return "graph"
+	case SharePointAppID:
+		return "sharepoint"
+	default:
+		return id
+	}
+}
