@@ -47,8 +47,9 @@ func (l *loader) decodeApplication(name string, b *block, inst instance, ctx *hc
 		SignInAudience: DefaultSignInAudience,
 		DeclRange:      b.defRange,
 		AttrRanges:     map[string]hcl.Range{},
+		SensitiveAttrs: map[string]bool{},
 	}
-	d := &decoder{ctx: ctx, ranges: app.AttrRanges}
+	d := &decoder{ctx: ctx, ranges: app.AttrRanges, sensitive: app.SensitiveAttrs}
 	attrs := b.body.attrs
 
 	var a *hcl.Attribute

@@ -15,7 +15,10 @@ type decoder struct {
 	ctx    *hcl.EvalContext
 	diags  hcl.Diagnostics
 	ranges map[string]hcl.Range
-	prefix string // for ranges of nested blocks: "web."
+	// sensitive records the attributes whose value comes from a sensitive
+	// variable (keyed like ranges); nil when nobody asks.
+	sensitive map[string]bool
+	prefix    string // for ranges of nested blocks: "web."
 }
 
 func (d *decoder) errorf(rng hcl.Range, summary, format string, args ...any) {
@@ -28,7 +31,7 @@ func (d *decoder) errorf(rng hcl.Range, summary, format string, args ...any) {
 }
 
 func (d *decoder) nested(prefix string) *decoder {
-	return &decoder{ctx: d.ctx, ranges: d.ranges, prefix: d.prefix + prefix}
+	return &decoder{ctx: d.ctx, ranges: d.ranges, sensitive: d.sensitive, prefix: d.prefix + prefix}
 }
 
 // absorb takes the diagnostics of a nested decoder.
@@ -52,7 +55,10 @@ func (d *decoder) value(attrs hcl.Attributes, name string, want cty.Type, wantTe
 	if diags.HasErrors() {
 		return cty.NilVal, a, false
 	}
-	val, _ = val.UnmarkDeep()
+	val, marks := val.UnmarkDeep()
+	if _, ok := marks[SensitiveMark]; ok && d.sensitive != nil {
+		d.sensitive[d.prefix+name] = true
+	}
 	if !val.IsWhollyKnown() {
 		d.errorf(a.Expr.Range(), "Value known only after apply",
 			"The value of %q depends on an application's app_id, object_id or service_principal_id, which are known only after apply; only output blocks may use them.", name)

@@ -110,6 +110,9 @@ type Application struct {
 	// AttrRanges gives the source range of each attribute set in the block,
 	// by name; nested ones as "web.redirect_uris".
 	AttrRanges map[string]hcl.Range
+	// SensitiveAttrs names (as AttrRanges does) the attributes whose value
+	// comes from a sensitive variable: plans show them as (sensitive value).
+	SensitiveAttrs map[string]bool
 }
 
 // Web is an application's web platform.

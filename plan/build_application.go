@@ -46,6 +46,7 @@ func (b *builder) application(app *config.Application) {
 		before = applicationValue(actual, b.snap.Resources)
 	}
 	c := b.add(change(app.Addr, TypeApplication, app.Name, before, desired, DeleteThenCreate))
+	c.SensitivePaths = sensitivePaths(app.SensitiveAttrs, "", applicationAttrs)
 	c.Desired = &DesiredApplication{Address: app.Addr, UniqueName: app.UniqueName, Adopt: app.Adopt, Body: body}
 	if actual != nil {
 		c.Current = actual
@@ -496,4 +497,37 @@ func withAttr(obj cty.Value, name string, v cty.Value) cty.Value {
 	m := obj.AsValueMap()
 	m[name] = v
 	return cty.ObjectVal(m)
+}
+
+// applicationAttrs maps configuration attributes of an application to
+// the plan's attributes.
+var applicationAttrs = map[string]string{
+	"display_name":                "display_name",
+	"unique_name":                 "unique_name",
+	"sign_in_audience":            "sign_in_audience",
+	"notes":                       "notes",
+	"web.redirect_uris":           "web_redirect_uris",
+	"web.home_page_url":           "home_page_url",
+	"web.logout_url":              "logout_url",
+	"public_client.redirect_uris": "public_client_redirect_uris",
+	"spa.redirect_uris":           "spa_redirect_uris",
+}
+
+// federatedAttrs maps a federated_credential block's attributes.
+var federatedAttrs = map[string]string{
+	"issuer": "issuer", "subject": "subject", "audiences": "audiences", "description": "description",
+}
+
+// sensitivePaths lists the plan attributes whose configuration
+// attribute (prefix + name, as config.Application.SensitiveAttrs keys
+// them) holds a sensitive value.
+func sensitivePaths(sensitive map[string]bool, prefix string, names map[string]string) []string {
+	var out []string
+	for from, to := range names {
+		if sensitive[prefix+from] {
+			out = append(out, to)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

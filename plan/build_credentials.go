@@ -202,6 +202,7 @@ func (b *builder) federatedCredentials(app *config.Application, actual *entra.Ap
 			delete(existing, f.Name)
 		}
 		c := b.add(change(addr, TypeFederatedCredential, f.Name, before, desired, DeleteThenCreate))
+		c.SensitivePaths = sensitivePaths(app.SensitiveAttrs, "federated_credential."+f.Name+".", federatedAttrs)
 		c.Parent, c.DependsOn = app.Addr, []string{app.Addr}
 		c.Desired = &DesiredFederatedCredential{Application: app.Addr, Body: body}
 		if ok {

@@ -30,6 +30,10 @@ type Change struct {
 	Parent string
 	// DependsOn lists the addresses that must be applied first.
 	DependsOn []string
+	// SensitivePaths names attributes whose values come from sensitive
+	// variables: renderers hide them and plan files leave them out, as
+	// they do the attributes the schema marks sensitive.
+	SensitivePaths []string
 
 	// Desired and Current carry the typed objects the executor needs.
 	// They are not part of the plan file; apply rebuilds them from the
@@ -108,4 +112,18 @@ func (p *Plan) sort() {
 	sort.SliceStable(p.Changes, func(i, j int) bool {
 		return p.Changes[i].Address < p.Changes[j].Address
 	})
+}
+
+// IsSensitive reports whether the change's attribute is hidden: by the
+// schema (a secret's value) or because its value is sensitive.
+func (c *Change) IsSensitive(attr string) bool {
+	if a, ok := attribute(c.Type, attr); ok && a.Sensitive {
+		return true
+	}
+	for _, p := range c.SensitivePaths {
+		if p == attr {
+			return true
+		}
+	}
+	return false
 }

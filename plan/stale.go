@@ -59,6 +59,9 @@ func changedAttributes(a, b *Change) []string {
 	}
 	var out []string
 	for _, attr := range schemas[a.Type] {
+		if a.IsSensitive(attr.Name) || b.IsSensitive(attr.Name) {
+			continue // never written to a plan file, so not compared
+		}
 		if !equalValues(a.Before.GetAttr(attr.Name), b.Before.GetAttr(attr.Name)) {
 			out = append(out, attr.Name)
 		}

@@ -73,16 +73,16 @@ func Encode(p *plan.Plan, version string) (*File, error) {
 		ResourceChanges:  []ResourceChange{},
 	}
 	for _, c := range p.Changes {
-		before, err := encodeValue(c.Type, c.Before, nil)
+		before, err := encodeValue(c, c.Before, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: before: %w", c.Address, err)
 		}
 		unknown := map[string]bool{}
-		after, err := encodeValue(c.Type, c.After, unknown)
+		after, err := encodeValue(c, c.After, unknown)
 		if err != nil {
 			return nil, fmt.Errorf("%s: after: %w", c.Address, err)
 		}
-		sensitive := sensitiveAttrs(c.Type)
+		sensitive := sensitiveAttrs(c)
 		rc := ResourceChange{
 			Address: c.Address, Type: string(c.Type), Name: c.Name, Parent: c.Parent, DependsOn: c.DependsOn,
 			Change: Change{
@@ -132,12 +132,12 @@ func Write(w io.Writer, p *plan.Plan, version string) error {
 
 // encodeValue writes an object value as JSON with unknown attributes as
 // null, recording them in unknown, and sensitive attributes never written.
-func encodeValue(t plan.ObjectType, v cty.Value, unknown map[string]bool) (json.RawMessage, error) {
+func encodeValue(c *plan.Change, v cty.Value, unknown map[string]bool) (json.RawMessage, error) {
 	if v == cty.NilVal || v.IsNull() {
 		return json.RawMessage("null"), nil
 	}
 	attrs := map[string]cty.Value{}
-	for _, a := range plan.Schema(t) {
+	for _, a := range plan.Schema(c.Type) {
 		av := v.GetAttr(a.Name)
 		switch {
 		case !av.IsWhollyKnown():
@@ -145,7 +145,7 @@ func encodeValue(t plan.ObjectType, v cty.Value, unknown map[string]bool) (json.
 				unknown[a.Name] = true
 			}
 			av = cty.NullVal(a.Type)
-		case a.Sensitive:
+		case c.IsSensitive(a.Name):
 			av = cty.NullVal(a.Type)
 		}
 		attrs[a.Name] = av
@@ -154,10 +154,10 @@ func encodeValue(t plan.ObjectType, v cty.Value, unknown map[string]bool) (json.
 	return ctyjson.Marshal(obj, obj.Type())
 }
 
-func sensitiveAttrs(t plan.ObjectType) map[string]bool {
+func sensitiveAttrs(c *plan.Change) map[string]bool {
 	out := map[string]bool{}
-	for _, a := range plan.Schema(t) {
-		if a.Sensitive {
+	for _, a := range plan.Schema(c.Type) {
+		if c.IsSensitive(a.Name) {
 			out[a.Name] = true
 		}
 	}
@@ -204,6 +204,11 @@ func Decode(f *File) (*plan.Plan, error) {
 		c := &plan.Change{
 			Address: rc.Address, Type: t, Name: rc.Name, Action: action, Parent: rc.Parent,
 			DependsOn: rc.DependsOn, Before: before, After: after, Reason: rc.Change.Reason,
+		}
+		for _, a := range plan.Schema(t) {
+			if rc.Change.AfterSensitive[a.Name] && !a.Sensitive {
+				c.SensitivePaths = append(c.SensitivePaths, a.Name)
+			}
 		}
 		for _, path := range rc.Change.ReplacePaths {
 			if len(path) > 0 {

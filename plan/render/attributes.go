@@ -27,6 +27,7 @@ func writeAttributes(b *strings.Builder, c *plan.Change, s style) {
 		replace[p] = true
 	}
 	for _, a := range plan.Schema(c.Type) {
+		a.Sensitive = c.IsSensitive(a.Name)
 		before, after := attr(c.Before, a.Name), attr(c.After, a.Name)
 		switch c.Action {
 		case plan.Create:
