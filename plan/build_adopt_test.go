@@ -140,6 +140,11 @@ func TestBuildAdoptedCredentialsAreKept(t *testing.T) {
 			wantActions: []string{"application.lister create", `application.lister.role["Sites.Read.All"] create`,
 				"application.lister.secret.0c4b1f5e-1111-4222-8333-944455556666 create", "application.lister.secret.web create",
 				"application.lister.service_principal create", "application.lister.certificate.CN=lister create"},
+			// Created without write_to, their values would reach nobody.
+			wantWarningsWith: []string{
+				"application.lister.secret.web has no write_to",
+				"application.lister.secret.0c4b1f5e-1111-4222-8333-944455556666 has no write_to",
+			},
 		},
 	}
 	for _, tt := range tests {

@@ -57,6 +57,16 @@ func (b *builder) secrets(app *config.Application, actual *entra.Application) {
 			c.Current = cur
 		}
 		c.Parent, c.DependsOn, c.Desired = app.Addr, []string{app.Addr}, d
+		if s.WriteTo == "" && (c.Action == Create || c.Action.IsReplace()) {
+			r := s.DeclRange
+			b.diags = append(b.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Secret value with nowhere to go",
+				Detail: fmt.Sprintf("%s has no write_to, so its new value would reach nobody: Graph returns it once. Set write_to = \"secrets/<file>.env\", or apply with -show-secrets to print it.",
+					addr),
+				Subject: &r,
+			})
+		}
 		b.add(c)
 	}
 	for _, p := range existing {

@@ -157,6 +157,10 @@ func (m *Meta) bold(s string) string {
 
 // execute applies the plan, prints the summary, then runs the checks.
 func (m *Meta) execute(ctx context.Context, cfg *config.Config, p *plan.Plan, s *session, af applyFlags) int {
+	if lost := valuesGoingNowhere(p); len(lost) > 0 && !af.showSecrets {
+		m.Errorf("the new value of %s would reach nobody (no write_to): set write_to, or apply with -show-secrets to print it", strings.Join(lost, ", "))
+		return ExitError
+	}
 	var result *apply.Result
 	if p.HasChanges() {
 		opts := engine.ApplyOptions{Parallelism: af.parallelism, Progress: m.Stderr}
@@ -204,4 +208,17 @@ func (m *Meta) summarize(p *plan.Plan, r *apply.Result) bool {
 	}
 	fmt.Fprintln(m.Stderr, "\nWhat succeeded stays in place. Run entraform plan to see what remains, and apply again once the cause is fixed.")
 	return false
+}
+
+// valuesGoingNowhere lists the secrets the plan creates without a
+// write_to file: their value, returned once by Graph, would be lost.
+func valuesGoingNowhere(p *plan.Plan) []string {
+	var out []string
+	for _, c := range p.Changes {
+		d, ok := c.Desired.(*plan.DesiredSecret)
+		if ok && d.WriteTo == "" && (c.Action == plan.Create || c.Action.IsReplace()) {
+			out = append(out, c.Address)
+		}
+	}
+	return out
 }
