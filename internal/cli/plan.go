@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/entraform/entraform/config"
 	"github.com/entraform/entraform/plan"
@@ -69,11 +70,15 @@ func (m *Meta) makePlan(ctx context.Context, cfg *config.Config, opts plan.Optio
 		return nil, nil, ExitError
 	}
 	fmt.Fprintf(m.Stderr, "Reading tenant %s (workspace %q)...\n", s.tenantID, cfg.Tenant.Workspace)
+	start := time.Now()
 	p, snap, diags, err := s.engine.Plan(ctx, cfg, opts)
 	if err != nil {
 		m.Errorf("%v", err)
 		return nil, nil, ExitError
 	}
+	fmt.Fprintf(m.Stderr, "Read %d applications, %d service principals, %d grants, %d role assignments and %d sites in %s.\n",
+		len(snap.Applications), len(snap.ServicePrincipals), len(snap.Grants), len(snap.Assignments), len(snap.Sites),
+		time.Since(start).Round(10*time.Millisecond))
 	m.showDiagnostics(cfg.Files, diags)
 	if diags.HasErrors() {
 		return nil, nil, ExitError
