@@ -82,6 +82,10 @@ func runDemo(ctx context.Context, m *Meta, args []string) int {
 	return ExitOK
 }
 
+// demoGitHubSubject is the subject of a workflow run of the ci-github
+// example's repository on its main branch.
+const demoGitHubSubject = "repo:contoso/entra-config:ref:refs/heads/main"
+
 // demoEnv points entraform at the local tenant: its endpoint, CA and
 // operator credentials replace any Azure variables of the process.
 func demoEnv(base *Env, tenant *localtenant.Server, dir string) *Env {
@@ -89,6 +93,10 @@ func demoEnv(base *Env, tenant *localtenant.Server, dir string) *Env {
 	for _, kv := range tenant.Env() {
 		vars[kv.Key] = kv.Value
 	}
+	// Federated sign-ins (the ci-github example) get their token the way a
+	// GitHub Actions run of the example's repository on main would, from
+	// the local tenant's emulation of GitHub's OIDC issuer.
+	vars["ACTIONS_ID_TOKEN_REQUEST_URL"], vars["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = tenant.GitHubActionsEnv(demoGitHubSubject)
 	env := *base
 	env.Dir = dir
 	env.Getenv = func(k string) string {
