@@ -67,13 +67,12 @@ func (b *builder) application(app *config.Application) {
 		}
 	}
 	b.servicePrincipal(app.Addr, childActual, sp)
-	if app.AdminConsent {
-		b.consents(app.Addr, sp, perms)
-		b.roleAssignments(app.Addr, sp, perms)
-	} else {
-		b.consents(app.Addr, sp, nil)
-		b.roleAssignments(app.Addr, sp, nil)
+	granted := perms // what admin consent grants; nothing without it
+	if !app.AdminConsent {
+		granted = nil
 	}
+	b.consents(app.Addr, sp, granted)
+	b.roleAssignments(app.Addr, sp, granted)
 	b.secrets(app, childActual)
 	b.certificates(app, childActual)
 	b.federatedCredentials(app, childActual)
