@@ -46,9 +46,14 @@ type Env struct {
 	// SignInTimeout bounds how long a user flow waits for the user
 	// (default 5 minutes).
 	SignInTimeout time.Duration
-	// Progress receives a line per check as it finishes, and device code
-	// instructions; nil discards them.
+	// Progress receives device code instructions and retry notes, and,
+	// with ReportEach, a line per check as it finishes; nil discards them.
 	Progress io.Writer
+	// ReportEach writes a PASS/FAIL line per check to Progress as it
+	// finishes: for callers whose results go elsewhere (verify -json).
+	// Callers that Render the results leave it off, so that each result is
+	// printed once.
+	ReportEach bool
 	// Now is the clock (default time.Now); tests fix it.
 	Now func() time.Time
 }
@@ -153,6 +158,9 @@ func Run(ctx context.Context, env Env, only []string) []Result {
 	sem := make(chan struct{}, 8)
 	var progressMu sync.Mutex
 	report := func(r Result) {
+		if !env.ReportEach {
+			return
+		}
 		progressMu.Lock()
 		defer progressMu.Unlock()
 		renderOne(env.Progress, r, false, true)

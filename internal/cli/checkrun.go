@@ -52,6 +52,9 @@ func (m *Meta) checkEnv(cfg *config.Config, s *session, apps map[string]string, 
 // runChecks runs the checks (all, or those named), prints the results as
 // text or JSON, and returns the exit code: 1 when any check failed.
 func (m *Meta) runChecks(ctx context.Context, env checks.Env, only []string, jsonOut bool) int {
+	// Text results are printed once, on stdout; with -json, stdout is the
+	// JSON, so a line per finished check goes to stderr.
+	env.ReportEach = jsonOut
 	results := checks.Run(ctx, env, only)
 	if jsonOut {
 		if err := checks.WriteJSON(m.Stdout, results); err != nil {
