@@ -123,10 +123,9 @@ type assignmentInput struct {
 const defaultAccessRole = "00000000-0000-0000-0000-000000000000"
 
 // createAssignment grants an app role. Through appRoleAssignedTo the
-// path names the resource; through appRoleAssignments it names the
-// principal. Both ends must be visible to this replica (a service
-// principal created a moment ago is not yet); the role must be one the
-// resource publishes for applications, and not already held.
+// path names the resource and the principal may be a service principal,
+// a user or a group; through appRoleAssignments it names the principal
+// (a service principal). st.assignRole checks the rest.
 func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requirePerm(r, assignmentWritePerms...); err != nil {
 		return err
@@ -135,21 +134,9 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error 
 	if aerr != nil {
 		return aerr
 	}
-	body, aerr := readJSONBody(r)
+	in, aerr := readAssignmentInput(r)
 	if aerr != nil {
 		return aerr
-	}
-	if err := checkProperties(body, []string{"principalId", "resourceId", "appRoleId"}, []string{"id", "createdDateTime", "principalDisplayName", "resourceDisplayName", "principalType", "deletedDateTime"}, nil, "appRoleAssignment"); err != nil {
-		return err
-	}
-	var in assignmentInput
-	if err := decodeObject(body, &in, "AppRoleAssignment"); err != nil {
-		return err
-	}
-	for name, v := range map[string]string{"principalId": in.PrincipalID, "resourceId": in.ResourceID, "appRoleId": in.AppRoleID} {
-		if v == "" {
-			return badRequest("A value is required for property '%s' of resource 'AppRoleAssignment'.", name)
-		}
 	}
 	var out map[string]any
 	var set string
@@ -164,41 +151,10 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error 
 		if !assignedTo(r) && !strings.EqualFold(in.PrincipalID, pathSP.ID) {
 			return badRequest("The principalId '%s' does not match the service principal '%s' in the request URL.", in.PrincipalID, pathSP.ID)
 		}
-		resource, ok := st.spByID(in.ResourceID, false)
-		if !ok {
-			return notFound(in.ResourceID)
+		a, aerr := st.assignRole(in)
+		if aerr != nil {
+			return aerr
 		}
-		principal, ok := st.spByID(in.PrincipalID, false)
-		if !ok {
-			return notFound(in.PrincipalID)
-		}
-		roleID := strings.ToLower(in.AppRoleID)
-		if roleID != defaultAccessRole || len(resource.AppRoles) > 0 {
-			found := false
-			for _, role := range resource.AppRoles {
-				if strings.EqualFold(role.ID, roleID) && role.IsEnabled && containsFold(role.AllowedMemberTypes, "Application") {
-					found = true
-				}
-			}
-			if !found {
-				return badRequest("Permission being assigned was not found on application '%s'.", resource.AppID)
-			}
-		}
-		dup := st.roleAssignments(true, func(a *AppRoleAssignment) bool {
-			return a.PrincipalID == principal.ID && a.ResourceID == resource.ID && strings.EqualFold(a.AppRoleID, roleID)
-		})
-		if len(dup) > 0 {
-			return badRequest("Permission being assigned already exists on the object")
-		}
-		a := &AppRoleAssignment{
-			AppRoleID:            roleID,
-			PrincipalDisplayName: principal.DisplayName,
-			PrincipalID:          principal.ID,
-			PrincipalType:        "ServicePrincipal",
-			ResourceDisplayName:  resource.DisplayName,
-			ResourceID:           resource.ID,
-		}
-		st.addRoleAssignment(a)
 		out, set = toMap(a), assignmentSet(r, pathSP.ID)
 		return nil
 	})

@@ -281,7 +281,7 @@ func TestUsersAndMe(t *testing.T) {
 		upns = append(upns, v["userPrincipalName"].(string))
 	}
 	slices.Sort(upns)
-	if diff := cmp.Diff([]string{"alex@contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com"}, upns); diff != "" {
+	if diff := cmp.Diff([]string{"adele@contoso.onmicrosoft.com", "alex@contoso.onmicrosoft.com", "diego@contoso.onmicrosoft.com", "megan@contoso.onmicrosoft.com"}, upns); diff != "" {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
 	for _, key := range []string{alex.ID, alex.UserPrincipalName} {

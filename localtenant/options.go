@@ -42,10 +42,20 @@ func (f Faults) retryAfterSeconds() int {
 	return secs
 }
 
-// Seed adds sites and users to the built-in seed.
+// Seed adds sites, users and groups to the built-in seed.
 type Seed struct {
-	Sites []SeedSite `json:"sites"`
-	Users []SeedUser `json:"users"`
+	Sites  []SeedSite  `json:"sites"`
+	Users  []SeedUser  `json:"users"`
+	Groups []SeedGroup `json:"groups"`
+}
+
+// SeedGroup is a security group to add, with its members by
+// userPrincipalName: {"displayName":"Ops","members":["alex@contoso.onmicrosoft.com"]}.
+// The members must be seeded users (built in or in the same seed).
+type SeedGroup struct {
+	DisplayName string   `json:"displayName"`
+	Description string   `json:"description,omitempty"`
+	Members     []string `json:"members"`
 }
 
 // SeedSite is a site to add: {"path":"/sites/x","displayName":"X"}.
@@ -81,6 +91,11 @@ func LoadSeed(path string) (*Seed, error) {
 	for i, u := range s.Users {
 		if u.UserPrincipalName == "" {
 			return nil, fmt.Errorf("seed %s: user %d: userPrincipalName is required", path, i)
+		}
+	}
+	for i, g := range s.Groups {
+		if g.DisplayName == "" {
+			return nil, fmt.Errorf("seed %s: group %d: displayName is required", path, i)
 		}
 	}
 	return &s, nil

@@ -23,6 +23,7 @@ type snapshot struct {
 	Grants            []record[*OAuth2PermissionGrant, Meta]      `json:"oauth2PermissionGrants"`
 	Assignments       []record[*AppRoleAssignment, Meta]          `json:"appRoleAssignments"`
 	Users             []record[*User, userInternal]               `json:"users"`
+	Groups            []record[*Group, groupInternal]             `json:"groups,omitempty"`
 	Sites             []record[*Site, siteInternal]               `json:"sites"`
 	SitePermissions   []record[*SitePermission, sitePermInternal] `json:"sitePermissions"`
 }
@@ -52,6 +53,11 @@ type userInternal struct {
 	Meta     Meta   `json:"meta"`
 	Password string `json:"password"`
 	MFA      bool   `json:"mfa"`
+}
+
+type groupInternal struct {
+	Meta    Meta     `json:"meta"`
+	Members []string `json:"members"`
 }
 
 type siteInternal struct {
@@ -91,6 +97,9 @@ func (st *Store) snapshot(tenantID string) snapshot {
 	}
 	for _, o := range st.userList(true) {
 		snap.Users = append(snap.Users, record[*User, userInternal]{o, userInternal{o.Meta, o.Password, o.MFA}})
+	}
+	for _, o := range st.groupList(true) {
+		snap.Groups = append(snap.Groups, record[*Group, groupInternal]{o, groupInternal{o.Meta, o.Members}})
 	}
 	for _, o := range st.siteList(true) {
 		snap.Sites = append(snap.Sites, record[*Site, siteInternal]{o, siteInternal{o.Meta, o.Path, o.Hostname}})
@@ -136,6 +145,10 @@ func (st *Store) restore(snap snapshot) {
 		r.Object.Meta, r.Object.Password, r.Object.MFA = r.Internal.Meta, r.Internal.Password, r.Internal.MFA
 		st.users[r.Object.ID] = r.Object
 	}
+	for _, r := range snap.Groups {
+		r.Object.Meta, r.Object.Members = r.Internal.Meta, r.Internal.Members
+		st.groups[r.Object.ID] = r.Object
+	}
 	for _, r := range snap.Sites {
 		r.Object.Meta, r.Object.Path, r.Object.Hostname = r.Internal.Meta, r.Internal.Path, r.Internal.Hostname
 		st.sites[r.Object.ID] = r.Object
@@ -177,6 +190,9 @@ func (s *Server) setupStore() error {
 	if s.opts.Seed != nil {
 		s.seedSites(s.store, s.opts.Seed.Sites)
 		s.seedUsers(s.store, s.opts.Seed.Users)
+		if err := s.seedGroups(s.store, s.opts.Seed.Groups); err != nil {
+			return fmt.Errorf("local tenant: seeding: %w", err)
+		}
 	}
 	if path == "" {
 		return nil

@@ -18,6 +18,8 @@ const (
 const (
 	defaultUserName     = "alex"
 	mfaUserName         = "megan"
+	adeleUserName       = "adele"
+	diegoUserName       = "diego"
 	defaultUserPassword = "Passw0rd!local"
 )
 
@@ -127,7 +129,12 @@ func (s *Server) seedStore(st *Store) error {
 	s.seedUsers(st, []SeedUser{
 		{UserPrincipalName: defaultUserName + "@" + s.domain, DisplayName: "Alex Wilber", Password: defaultUserPassword},
 		{UserPrincipalName: mfaUserName + "@" + s.domain, DisplayName: "Megan Bowen", Password: defaultUserPassword, MFA: true},
+		{UserPrincipalName: adeleUserName + "@" + s.domain, DisplayName: "Adele Vance", Password: defaultUserPassword},
+		{UserPrincipalName: diegoUserName + "@" + s.domain, DisplayName: "Diego Siciliani", Password: defaultUserPassword},
 	})
+	if err := s.seedGroups(st, s.contractGroups()); err != nil {
+		return err
+	}
 	s.seedSites(st, contractSites)
 
 	// The operator app, its service principal, a secret and its Graph roles.

@@ -28,6 +28,7 @@ type Store struct {
 	grants      map[string]*OAuth2PermissionGrant
 	assignments map[string]*AppRoleAssignment
 	users       map[string]*User
+	groups      map[string]*Group
 	sites       map[string]*Site
 	sitePerms   map[string]*SitePermission
 }
@@ -40,6 +41,7 @@ func newStore(c *clock) *Store {
 		grants:      map[string]*OAuth2PermissionGrant{},
 		assignments: map[string]*AppRoleAssignment{},
 		users:       map[string]*User{},
+		groups:      map[string]*Group{},
 		sites:       map[string]*Site{},
 		sitePerms:   map[string]*SitePermission{},
 	}
@@ -101,6 +103,8 @@ func idOf(o object) string {
 	case *AppRoleAssignment:
 		return v.ID
 	case *User:
+		return v.ID
+	case *Group:
 		return v.ID
 	case *Site:
 		return v.ID
