@@ -67,9 +67,13 @@ func readDir(dir string) ([]source, hcl.Diagnostics) {
 	}
 	var out []source
 	var diags hcl.Diagnostics
+	var unread []string // .hcl and .json files without the .entra suffix
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !(strings.HasSuffix(name, SuffixHCL) || strings.HasSuffix(name, SuffixJSON)) {
+			if !e.IsDir() && (strings.HasSuffix(name, ".hcl") || strings.HasSuffix(name, ".json")) {
+				unread = append(unread, name)
+			}
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -87,10 +91,24 @@ func readDir(dir string) ([]source, hcl.Diagnostics) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "No configuration files",
-			Detail:   fmt.Sprintf("The directory %s contains no *%s or *%s files.", dir, SuffixHCL, SuffixJSON),
+			Detail:   fmt.Sprintf("The directory %s contains no *%s or *%s files.%s", dir, SuffixHCL, SuffixJSON, suffixHint(unread)),
 		})
 	}
 	return out, diags
+}
+
+// suffixHint points at files that look like configuration but lack the
+// .entra suffix, with the name they would need.
+func suffixHint(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	var renames []string
+	for _, n := range names {
+		ext := filepath.Ext(n)
+		renames = append(renames, fmt.Sprintf("%s to %s", n, strings.TrimSuffix(n, ext)+".entra"+ext))
+	}
+	return fmt.Sprintf(" Only *%s and *%s files are read: rename %s.", SuffixHCL, SuffixJSON, strings.Join(renames, ", "))
 }
 
 // loader holds the state of one Load.

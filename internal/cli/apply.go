@@ -21,6 +21,7 @@ import (
 type applyFlags struct {
 	configFlags
 	autoApprove bool
+	input       bool
 	parallelism int
 	showSecrets bool
 	noChecks    bool
@@ -32,6 +33,7 @@ func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
 	fs := newFlags(m, name, synopsis)
 	a.configFlags.register(fs)
 	fs.BoolVar(&a.autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	fs.BoolVar(&a.input, "input", true, "ask for approval and read the answer from standard input (a terminal or not: echo yes | entraform apply); -input=false fails at once instead (CI)")
 	fs.IntVar(&a.parallelism, "parallelism", 10, "how many requests to the tenant may be in flight at once; each $batch carries up to 20 changes' requests")
 	fs.BoolVar(&a.showSecrets, "show-secrets", false, "also print new secret values on stdout (they always go to write_to files)")
 	fs.BoolVar(&a.noChecks, "no-checks", false, "skip the login checks after the apply (run them later with verify)")
@@ -42,7 +44,7 @@ func (a *applyFlags) register(m *Meta, name, synopsis string) *flag.FlagSet {
 
 func runApply(ctx context.Context, m *Meta, args []string) int {
 	var af applyFlags
-	fs := af.register(m, "apply", "apply [-auto-approve] [-parallelism=10] [-show-secrets] [-no-checks] [-lock-timeout=0s] [-var 'k=v'] [-var-file F] [PLANFILE]")
+	fs := af.register(m, "apply", "apply [-auto-approve] [-input=false] [-parallelism=10] [-show-secrets] [-no-checks] [-lock-timeout=0s] [-var 'k=v'] [-var-file F] [PLANFILE]")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -76,7 +78,7 @@ func (m *Meta) planAndApply(ctx context.Context, cfg *config.Config, opts plan.O
 		return ExitError
 	}
 	if p.HasChanges() && !af.autoApprove {
-		approved, err := m.approve(opts.Destroy)
+		approved, err := m.approve(opts.Destroy, af.input)
 		if err != nil {
 			m.Errorf("%v", err)
 			return ExitError
@@ -130,20 +132,35 @@ func (m *Meta) applySaved(ctx context.Context, cfg *config.Config, file string, 
 	return m.execute(ctx, cfg, fresh, s, af)
 }
 
-// approve asks for "yes" on a terminal; elsewhere it refuses: an apply
-// without a person needs -auto-approve.
-func (m *Meta) approve(destroy bool) (bool, error) {
-	if !m.StdinIsTerminal {
-		return false, fmt.Errorf("no terminal to ask for approval: run with -auto-approve, or apply a saved plan (entraform plan -out=FILE, then entraform apply FILE)")
+// approve asks for "yes" and reads the answer from standard input,
+// whether or not it is a terminal (echo yes | entraform apply works, as in
+// Terraform). With -input=false, or when standard input ends without an
+// answer, it refuses with the ways to apply without a person.
+func (m *Meta) approve(destroy, input bool) (bool, error) {
+	const unattended = "run with -auto-approve, or apply a saved plan (entraform plan -out=FILE, then entraform apply FILE)"
+	if !input {
+		return false, fmt.Errorf("the plan needs approval and -input=false forbids asking: %s", unattended)
 	}
 	question := "Do you want to perform these actions?"
 	if destroy {
 		question = "Do you really want to destroy everything this workspace owns?"
 	}
 	fmt.Fprintf(m.Stdout, "\n%s\n  entraform will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", m.bold(question))
-	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
-	if err != nil && line == "" {
+	var line string
+	var err error
+	if m.Stdin != nil {
+		line, err = bufio.NewReader(m.Stdin).ReadString('\n')
+	}
+	if m.Stdin == nil || err != nil && line == "" {
+		fmt.Fprintln(m.Stdout)
+		if !m.StdinIsTerminal {
+			return false, fmt.Errorf("no answer on standard input (it ended before a line was read): type yes into it (echo yes | entraform apply), or %s", unattended)
+		}
 		return false, nil
+	}
+	if !m.StdinIsTerminal {
+		// The answer is not echoed when it comes from a pipe.
+		fmt.Fprintln(m.Stdout, strings.TrimSpace(line))
 	}
 	return strings.TrimSpace(line) == "yes", nil
 }

@@ -98,7 +98,8 @@ func commands() map[string]command {
 		{"demo", "Run plan, apply and verify of an example on an in-process local tenant", runDemo},
 		{"export", "Write configuration for existing applications, with adopt set", runExport},
 		{"bench", "Measure plans and applies of generated configurations on local tenants", runBench},
-		{"version", "Print the entraform version", runVersion},
+		{"version", "Print the entraform version and commit", runVersion},
+		{"help", "Show the commands, or a command's options: help COMMAND", runHelp},
 	}
 	list = append(list, laterCommands()...)
 	m := make(map[string]command, len(list))
@@ -134,7 +135,14 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		case "v", "version":
 			return runVersion(ctx, m, nil)
 		default:
-			m.Errorf("unknown global option %q", args[0])
+			cmd := "COMMAND"
+			for _, a := range args[1:] {
+				if _, ok := commands()[a]; ok {
+					cmd = a
+					break
+				}
+			}
+			m.Errorf("unknown global option %q: the global options are -chdir=DIR and -no-color; a command's own options go after its name (entraform %s %s)", args[0], cmd, args[0])
 			usage(m.Stderr)
 			return ExitError
 		}

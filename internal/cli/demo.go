@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/entraform/entraform/examples"
@@ -19,10 +20,18 @@ import (
 // examples/quickstart.
 func runDemo(ctx context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "demo", "demo [-example=quickstart] [-keep]")
-	example := fs.String("example", "quickstart", "the example to run: quickstart, flask-delegated, site-reader or ci-github")
-	keep := fs.Bool("keep", false, "keep the working copy and print where it is")
+	example := fs.String("example", "quickstart", "the example to run: "+strings.Join(exampleNames(), ", "))
+	keep := fs.Bool("keep", false, "keep the working copy (deleted at the end otherwise) and print where it is")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
+	}
+	if fs.NArg() > 0 {
+		m.Errorf("demo takes no arguments (got %q); choose an example with -example=NAME", fs.Arg(0))
+		return ExitError
+	}
+	if !slices.Contains(exampleNames(), *example) {
+		m.Errorf("no example named %q; the examples are %s", *example, strings.Join(exampleNames(), ", "))
+		return ExitError
 	}
 	tenant, err := localtenant.Start(ctx, localtenant.Options{})
 	if err != nil {
@@ -45,7 +54,11 @@ func runDemo(ctx context.Context, m *Meta, args []string) int {
 	}
 	env := demoEnv(m.Env, tenant, work)
 	fmt.Fprintf(m.Stdout, "entraform demo: a local tenant for %s is running at %s\n", tenant.Domain(), tenant.Endpoint())
-	fmt.Fprintf(m.Stdout, "Working copy of examples/%s: %s\n", *example, work)
+	if *keep {
+		fmt.Fprintf(m.Stdout, "Working copy of examples/%s: %s (kept: -keep)\n", *example, work)
+	} else {
+		fmt.Fprintf(m.Stdout, "Working copy of examples/%s: %s (deleted when the demo ends; -keep keeps it)\n", *example, work)
+	}
 
 	steps := []struct {
 		args []string
@@ -55,6 +68,7 @@ func runDemo(ctx context.Context, m *Meta, args []string) int {
 		{[]string{"apply", "-auto-approve"}, ExitOK},
 		{[]string{"plan", "-detailed-exitcode"}, ExitOK},
 	}
+	var applyOut string
 	for _, step := range steps {
 		fmt.Fprintf(m.Stdout, "\n%s\n", m.bold("$ entraform "+strings.Join(step.args, " ")))
 		var out, errs bytes.Buffer
@@ -63,6 +77,7 @@ func runDemo(ctx context.Context, m *Meta, args []string) int {
 		code := Run(ctx, step.args, &sub)
 		text := out.String()
 		if step.args[0] == "apply" {
+			applyOut = text
 			// apply shows the plan again first: the demo has just shown it.
 			if i := strings.Index(text, "\nApply "); i >= 0 {
 				text = "(the plan above)\n" + text[i:]
@@ -75,9 +90,11 @@ func runDemo(ctx context.Context, m *Meta, args []string) int {
 			return ExitError
 		}
 	}
-	fmt.Fprintf(m.Stdout, "\n%s\n", m.bold("Demo complete: the plan was applied, the login check signed in as the app and passed, and the second plan found no changes."))
+	fmt.Fprintf(m.Stdout, "\n%s\n", m.bold("Demo complete: the plan was applied, "+checksPassed(applyOut)+", and the second plan found no changes."))
 	if *keep {
 		fmt.Fprintf(m.Stdout, "The working copy stays in %s (the local tenant is gone with this process).\n", work)
+	} else {
+		fmt.Fprintf(m.Stdout, "The working copy %s is deleted now; run with -keep to keep it.\n", work)
 	}
 	return ExitOK
 }
@@ -110,6 +127,35 @@ func demoEnv(base *Env, tenant *localtenant.Server, dir string) *Env {
 	}
 	env.StdinIsTerminal = false
 	return &env
+}
+
+// exampleNames lists the embedded examples.
+func exampleNames() []string {
+	entries, _ := fs.ReadDir(examples.FS, ".")
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// checksPassed says what the login checks did, in the right number, from
+// apply's "Checks: N passed." line.
+func checksPassed(applyOut string) string {
+	var n int
+	if i := strings.LastIndex(applyOut, "Checks: "); i >= 0 {
+		fmt.Sscanf(applyOut[i:], "Checks: %d passed.", &n)
+	}
+	switch n {
+	case 0:
+		return "it has no login checks"
+	case 1:
+		return "the login check signed in as the app and passed"
+	default:
+		return fmt.Sprintf("the %d login checks signed in and passed", n)
+	}
 }
 
 // copyExample writes the embedded example into dir.

@@ -8,7 +8,7 @@ import (
 
 func runDestroy(ctx context.Context, m *Meta, args []string) int {
 	var af applyFlags
-	fs := af.register(m, "destroy", "destroy [-auto-approve] [-parallelism=10] [-var 'k=v'] [-var-file F]")
+	fs := af.register(m, "destroy", "destroy [-auto-approve] [-input=false] [-parallelism=10] [-var 'k=v'] [-var-file F]")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
