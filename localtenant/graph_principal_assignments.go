@@ -228,7 +228,7 @@ func (st *Store) assignRole(in assignmentInput) (*AppRoleAssignment, *apiError) 
 	}
 	roleID := strings.ToLower(in.AppRoleID)
 	found, typed := false, false
-	for _, role := range st.rolesOf(resource) {
+	for _, role := range resource.AppRoles {
 		if !role.IsEnabled || !containsFold(role.AllowedMemberTypes, p.memberType()) {
 			continue
 		}

@@ -77,8 +77,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		clientSP, _ := st.spByAppID(app.AppID, false)
+		if aerr = st.userMayUse(u, clientSP, sr.Resource); aerr != nil {
+			return
+		}
 		_, aerr = s.delegatedScopes(st, app, clientSP, u, sr)
 	})
+	if aerr != nil && aerr.code == 50105 {
+		// Entra shows this on its own page: the app gets no answer.
+		s.errorPage(w, aerr)
+		return
+	}
 	if aerr != nil {
 		oauthErr := ""
 		if aerr.code == 65001 {

@@ -1,12 +1,79 @@
 package localtenant
 
-// rolesOf lists the app roles a resource service principal publishes.
-func (st *Store) rolesOf(sp *ServicePrincipal) []AppRole {
-	return sp.AppRoles
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Tokens for the tenant's own APIs (an application that exposes scopes
+// and app roles): who may sign in to them, and the roles a user's token
+// carries.
+//
+// A service principal with appRoleAssignmentRequired lets a user sign in
+// (to it as the client, or for it as the resource) only when the user
+// holds an app role assignment on it, directly or through a group the
+// user is a direct member of; Entra refuses everyone else with
+// AADSTS50105. An app-only token for such a resource needs an
+// assignment of the client (AADSTS501051). Graph and SharePoint never
+// require assignment.
+
+// userAssignments lists the assignments on resource held by u or by a
+// group u is a direct member of, as the replica sees them.
+func (st *Store) userAssignments(u *User, resource *ServicePrincipal) []*AppRoleAssignment {
+	principals := []string{u.ID}
+	for _, g := range st.groupsOf(u.ID, false) {
+		principals = append(principals, g.ID)
+	}
+	return st.roleAssignments(false, func(a *AppRoleAssignment) bool {
+		return a.ResourceID == resource.ID && slices.Contains(principals, a.PrincipalID)
+	})
 }
 
-// scopesOf lists the delegated scopes a resource service principal
-// publishes.
-func (st *Store) scopesOf(sp *ServicePrincipal) []PermissionScope {
-	return sp.OAuth2PermissionScopes
+// userRolesFor lists the values of the enabled app roles of resource
+// that u holds (directly or through a group), sorted: the roles claim of
+// a delegated token. The default access role has no value and adds
+// nothing.
+func (st *Store) userRolesFor(u *User, resource *ServicePrincipal) []string {
+	var roles []string
+	for _, a := range st.userAssignments(u, resource) {
+		for _, r := range resource.AppRoles {
+			if strings.EqualFold(r.ID, a.AppRoleID) && r.IsEnabled && !slices.Contains(roles, r.Value) {
+				roles = append(roles, r.Value)
+			}
+		}
+	}
+	slices.Sort(roles)
+	return roles
+}
+
+// userMayUse refuses u with AADSTS50105 when one of sps (the client's
+// and the resource's service principal; nil ones are skipped) requires
+// assignment and u holds none on it.
+func (st *Store) userMayUse(u *User, sps ...*ServicePrincipal) *aadError {
+	for _, sp := range sps {
+		if sp == nil || !sp.AppRoleAssignmentRequired || len(st.userAssignments(u, sp)) > 0 {
+			continue
+		}
+		return newAADError(http.StatusBadRequest, "invalid_grant", 50105,
+			"Your administrator has configured the application %s ('%s') to block users unless they are specifically granted ('assigned') access to the application. The signed in user '%s' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. Please contact your administrator to assign access to this application.",
+			sp.DisplayName, sp.AppID, u.UserPrincipalName)
+	}
+	return nil
+}
+
+// appMayUse refuses an app-only token for a resource that requires
+// assignment when the client holds no app role on it (AADSTS501051).
+func (st *Store) appMayUse(client, resource *ServicePrincipal, audience string) *aadError {
+	if !resource.AppRoleAssignmentRequired {
+		return nil
+	}
+	held := st.roleAssignments(false, func(a *AppRoleAssignment) bool {
+		return a.PrincipalID == client.ID && a.ResourceID == resource.ID
+	})
+	if len(held) > 0 {
+		return nil
+	}
+	return newAADError(http.StatusBadRequest, "invalid_grant", 501051,
+		"Application '%s'(%s) is not assigned to a role for the application '%s'(%s).", client.AppID, client.DisplayName, audience, resource.DisplayName)
 }

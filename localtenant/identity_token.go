@@ -93,6 +93,9 @@ func (s *Server) grantClientCredentials(r *http.Request, form url.Values) (*toke
 			return
 		}
 		clientSP = sp
+		if aerr = st.appMayUse(sp, sr.Resource, sr.Audience); aerr != nil {
+			return
+		}
 		roles = st.appRolesFor(sp, sr.Resource)
 	})
 	if aerr != nil {
@@ -122,7 +125,7 @@ type userSignIn struct {
 // tokens of a user flow.
 func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse, *aadError) {
 	var sr *scopeRequest
-	var scopes []string
+	var scopes, roles []string
 	var clientSP *ServicePrincipal
 	var aerr *aadError
 	s.read(func(st *Store) {
@@ -131,14 +134,18 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 			return
 		}
 		clientSP, _ = st.spByAppID(in.client.app.AppID, false)
+		if aerr = st.userMayUse(in.user, clientSP, sr.Resource); aerr != nil {
+			return
+		}
 		scopes, aerr = s.delegatedScopes(st, in.client.app, clientSP, in.user, sr)
+		roles = st.userRolesFor(in.user, sr.Resource)
 	})
 	if aerr != nil {
 		return nil, aerr
 	}
 	tok, exp, err := s.mintAccessToken(accessTokenRequest{
 		Resource: sr.Resource, Audience: sr.Audience, Client: in.client.app, ClientSP: clientSP,
-		AppIDACR: in.client.acr, User: in.user, Scopes: scopes, AuthMFA: in.mfa,
+		AppIDACR: in.client.acr, User: in.user, Scopes: scopes, Roles: roles, AuthMFA: in.mfa,
 	})
 	if err != nil {
 		return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)

@@ -17,7 +17,7 @@ type accessTokenRequest struct {
 	ClientSP *ServicePrincipal // may be nil for delegated tokens
 	AppIDACR string
 	User     *User    // nil for app-only
-	Roles    []string // app-only
+	Roles    []string // app roles held on the resource (by the client SP, or by the user and its groups)
 	Scopes   []string // delegated
 	AuthMFA  bool
 }
@@ -67,6 +67,9 @@ func (s *Server) mintAccessToken(req accessTokenRequest) (string, int, error) {
 			amr = append(amr, "mfa")
 		}
 		c["amr"] = amr
+		if len(req.Roles) > 0 {
+			c["roles"] = req.Roles
+		}
 		given, family, _ := strings.Cut(u.DisplayName, " ")
 		c["given_name"] = given
 		c["family_name"] = family
