@@ -133,7 +133,7 @@ func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Clien
 	if m.Getenv(auth.EnvTenantID) == "" {
 		return nil, fmt.Errorf("no tenant: set %s", auth.EnvTenantID)
 	}
-	transport, err := endpoint.Transport(m.Getenv)
+	transport, err := m.transport(ctx)
 	if err != nil {
 		return nil, err
 	}

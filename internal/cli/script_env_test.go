@@ -3,6 +3,7 @@ package cli
 import (
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -50,4 +51,19 @@ func cmdFail(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("fail: N and STATUS are numbers")
 	}
 	tenant.FailMatching(args[0], args[1], n, status)
+}
+
+// cmdLoadEnv implements "load-env FILE": it sets the script's environment
+// from FILE's KEY=VALUE lines, as `set -a; . ./FILE; set +a` does in a
+// shell (for the lines `tenant serve -env-file` writes).
+func cmdLoadEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: load-env FILE")
+	}
+	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if ok && k != "" && !strings.HasPrefix(k, "#") {
+			ts.Setenv(k, v)
+		}
+	}
 }

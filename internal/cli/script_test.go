@@ -26,6 +26,7 @@ func TestMain(m *testing.M) {
 // Besides testscript's own commands, scripts have
 //
 //	exits CODE command [args...]   run command and require that exit code
+//	load-env FILE                  set the environment from FILE's KEY=VALUE lines
 //
 // and the environment variables set by setupScriptEnv.
 func TestScript(t *testing.T) {
@@ -39,6 +40,7 @@ func TestScript(t *testing.T) {
 			"free-port":      cmdFreePort,
 			"github-oidc":    cmdGitHubOIDC,
 			"fail":           cmdFail,
+			"load-env":       cmdLoadEnv,
 		},
 	})
 }

@@ -73,7 +73,7 @@ func (m *Meta) connect(ctx context.Context, cfg *config.Config) (*session, error
 	if err != nil {
 		return nil, err
 	}
-	transport, err := endpoint.Transport(m.Getenv)
+	transport, err := m.transport(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -97,6 +97,11 @@ func runTenant(ctx context.Context, m *Meta, args []string) int {
 	}
 	fmt.Fprint(m.Stdout, lines.String())
 	fmt.Fprintf(m.Stderr, "Local tenant %s (%s) serving on %s; interrupt to stop.\n", srv.Domain(), srv.TenantID(), srv.Endpoint())
+	if *dataDir == "" {
+		fmt.Fprintln(m.Stderr, "Without -data its objects, CA and operator secret live in memory and a temporary directory: all are lost when it stops. Add -data DIR to keep them across restarts.")
+	} else {
+		fmt.Fprintf(m.Stderr, "Its objects, CA and operator secret are kept in %s.\n", *dataDir)
+	}
 
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
