@@ -190,6 +190,14 @@ func (m *Meta) execute(ctx context.Context, cfg *config.Config, p *plan.Plan, s 
 			return ExitError
 		}
 	}
+	if p.Destroy {
+		// Nothing is left to show outputs of or to sign in as; the secrets'
+		// files would hold values of deleted secrets.
+		if result != nil {
+			m.removeDeletedSecretFiles(cfg, p, result)
+		}
+		return ExitOK
+	}
 	if err := m.printOutputs(cfg, p, result); err != nil {
 		m.Errorf("%v", err)
 		return ExitError

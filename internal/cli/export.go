@@ -83,12 +83,12 @@ func runExport(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("%v", err)
 		return ExitError
 	}
-	fmt.Fprintf(m.Stdout, "Exported %d application%s to %s:\n", len(res.Applications), exportPlural(len(res.Applications)), *out)
+	fmt.Fprintf(m.Stdout, "Exported %s to %s:\n", count(len(res.Applications), "application", "applications"), *out)
 	for _, a := range res.Applications {
 		fmt.Fprintf(m.Stdout, "  %s  %s (%s)\n", a.File, a.Address, a.DisplayName)
 	}
 	if len(sites) > 0 {
-		fmt.Fprintf(m.Stdout, "  %s  %d site%s\n", export.SitesFile, len(sites), exportPlural(len(sites)))
+		fmt.Fprintf(m.Stdout, "  %s  %s\n", export.SitesFile, count(len(sites), "site", "sites"))
 	}
 	fmt.Fprintf(m.Stdout, "\nThe plan of these files (workspace %q) shows only the change of ownership:\n  entraform -chdir=%s plan\n", workspace, *out)
 	return ExitOK
@@ -155,11 +155,4 @@ func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Clien
 		Log:        graph.DebugLog(m.Getenv, m.Stderr),
 		UserAgent:  "entraform/" + Version(),
 	})
-}
-
-func exportPlural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

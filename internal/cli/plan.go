@@ -76,8 +76,12 @@ func (m *Meta) makePlan(ctx context.Context, cfg *config.Config, opts plan.Optio
 		m.Errorf("%v", err)
 		return nil, nil, ExitError
 	}
-	fmt.Fprintf(m.Stderr, "Read %d applications, %d service principals, %d grants, %d role assignments and %d sites in %s.\n",
-		len(snap.Applications), len(snap.ServicePrincipals), len(snap.Grants), len(snap.Assignments), len(snap.Sites),
+	fmt.Fprintf(m.Stderr, "Read %s, %s, %s, %s and %s in %s.\n",
+		count(len(snap.Applications), "application", "applications"),
+		count(len(snap.ServicePrincipals), "service principal", "service principals"),
+		count(len(snap.Grants), "grant", "grants"),
+		count(len(snap.Assignments), "role assignment", "role assignments"),
+		count(len(snap.Sites), "site", "sites"),
 		time.Since(start).Round(10*time.Millisecond))
 	m.showDiagnostics(cfg.Files, diags)
 	if diags.HasErrors() {

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"time"
 
+	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/plan/planfile"
 	"github.com/entraform/entraform/plan/render"
 )
@@ -32,6 +35,7 @@ func runShow(ctx context.Context, m *Meta, args []string) int {
 	if *jsonOut {
 		err = planfile.Write(m.Stdout, p, Version())
 	} else {
+		fmt.Fprintf(m.Stdout, "%s\n\n", m.bold(savedPlanHeader(fs.Arg(0), p, time.Now())))
 		err = render.Plan(m.Stdout, p, render.Options{Color: m.Color})
 	}
 	if err != nil {
@@ -39,4 +43,22 @@ func runShow(ctx context.Context, m *Meta, args []string) int {
 		return ExitError
 	}
 	return ExitOK
+}
+
+// savedPlanHeader says what a saved plan is of: its tenant, workspace and
+// when it was made.
+func savedPlanHeader(file string, p *plan.Plan, now time.Time) string {
+	kind := "Saved plan"
+	if p.Destroy {
+		kind = "Saved destroy plan"
+	}
+	made := "at an unknown time"
+	if !p.CreatedAt.IsZero() {
+		ago := now.Sub(p.CreatedAt).Round(time.Second)
+		made = fmt.Sprintf("%s (%s ago)", p.CreatedAt.UTC().Format("2006-01-02 15:04:05 MST"), ago)
+		if ago < 0 {
+			made = p.CreatedAt.UTC().Format("2006-01-02 15:04:05 MST")
+		}
+	}
+	return fmt.Sprintf("%s %s: tenant %s, workspace %q, made %s.", kind, file, p.TenantID, p.Workspace, made)
 }

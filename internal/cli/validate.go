@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/entraform/entraform/config"
 )
 
@@ -27,6 +29,9 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 		Vars:     vars,
 		Getenv:   m.Getenv,
 	})
+	if !diags.HasErrors() {
+		diags = append(diags, secretsGoingNowhere(cfg)...)
+	}
 	errs, warns := countDiagnostics(diags)
 	if *jsonOut {
 		out := struct {
@@ -60,4 +65,27 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 	}
 	fmt.Fprintln(m.Stdout, msg)
 	return ExitOK
+}
+
+// secretsGoingNowhere warns, as plan does for the secrets it creates,
+// about every secret without write_to: the value Graph returns once would
+// reach nobody unless apply runs with -show-secrets.
+func secretsGoingNowhere(cfg *config.Config) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, app := range cfg.Applications {
+		for _, s := range app.Secrets {
+			if s.WriteTo != "" {
+				continue
+			}
+			r := s.DeclRange
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Secret value with nowhere to go",
+				Detail: fmt.Sprintf("%s.secret.%s has no write_to, so the value of a new secret would reach nobody: Graph returns it once. Set write_to = \"secrets/<file>.env\", or apply with -show-secrets to print it.",
+					app.Addr, s.Name),
+				Subject: &r,
+			})
+		}
+	}
+	return diags
 }
