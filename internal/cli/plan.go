@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/entraform/entraform/config"
@@ -92,14 +94,32 @@ func (m *Meta) makePlan(ctx context.Context, cfg *config.Config, opts plan.Optio
 }
 
 // writePlanFile writes the JSON plan; it holds no secret, but it
-// describes the tenant, so it is private to the user.
+// describes the tenant, so it is private to the user: mode 0600 whatever
+// the mode of a file it replaces, written to a temporary file in the same
+// directory and renamed over the target, so a symlink at path is replaced
+// rather than followed and a killed run never leaves half a plan.
 func writePlanFile(path string, p *plan.Plan) error {
 	var b bytes.Buffer
 	if err := planfile.Write(&b, p, Version()); err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
 		return fmt.Errorf("writing the plan: %w", err)
 	}
 	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file (mode
+// 0600) in the same directory and a rename.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".entraform-plan-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.Write(data)
+	if err := errors.Join(tmp.Chmod(0o600), werr, tmp.Sync(), tmp.Close()); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -41,6 +41,7 @@ func TestScript(t *testing.T) {
 			"github-oidc":    cmdGitHubOIDC,
 			"fail":           cmdFail,
 			"load-env":       cmdLoadEnv,
+			"filemode":       cmdFileMode,
 		},
 	})
 }
