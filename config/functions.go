@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -15,9 +16,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
-
-// maxFileSize bounds what file() reads.
-const maxFileSize = 4 << 20
 
 // functions returns the functions available in expressions; file and
 // fileexists resolve relative paths against dir.
@@ -181,18 +179,17 @@ func fileFunc(dir string) function.Function {
 		Type:        function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			full := inDir(dir, p)
-			st, err := os.Stat(full)
+			b, err := readRegularFile(inDir(dir, p), maxFileSize)
+			var tl *tooLargeError
+			var nr *notRegularError
 			switch {
-			case err != nil:
+			case os.IsNotExist(err):
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "no file exists at %q (relative paths start at the configuration directory)", p)
-			case st.IsDir():
-				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "%q is a directory, not a file", p)
-			case st.Size() > maxFileSize:
+			case errors.As(err, &nr):
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "%q is %s; file() reads only regular files", p, nr.kind)
+			case errors.As(err, &tl):
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "%q is larger than %d bytes", p, maxFileSize)
-			}
-			b, err := os.ReadFile(full)
-			if err != nil {
+			case err != nil:
 				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "reading %q: %v", p, err)
 			}
 			if !utf8.Valid(b) {

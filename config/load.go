@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,13 +77,9 @@ func readDir(dir string) ([]source, hcl.Diagnostics) {
 			}
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		data, err := readRegularFile(filepath.Join(dir, name), MaxFileSize)
 		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read configuration file",
-				Detail:   err.Error(),
-			})
+			diags = append(diags, cannotRead(name, "configuration file", err))
 			continue
 		}
 		out = append(out, source{name: name, data: data})
@@ -177,11 +174,35 @@ func load(opts LoadOptions, sources []source) (*Config, hcl.Diagnostics) {
 	return l.cfg, dedupe(diags)
 }
 
+// parseFile parses one file, after checking what could make parsing
+// itself fail badly (size, binary data, nesting); a file refused by those
+// checks comes back empty, with its bytes for snippets.
 func parseFile(src source) (*hcl.File, hcl.Diagnostics) {
-	if strings.HasSuffix(src.name, SuffixJSON) || strings.HasSuffix(src.name, ".json") {
-		return json.Parse(src.data, src.name)
+	isJSON := strings.HasSuffix(src.name, SuffixJSON) || strings.HasSuffix(src.name, ".json")
+	if d := checkSource(src, isJSON); d != nil {
+		return &hcl.File{Body: hcl.EmptyBody(), Bytes: src.data}, hcl.Diagnostics{d}
 	}
-	return hclsyntax.ParseConfig(src.data, src.name, hcl.InitialPos)
+	if isJSON {
+		f, diags := json.Parse(src.data, src.name)
+		return f, capPerFile(src.name, diags)
+	}
+	f, diags := hclsyntax.ParseConfig(src.data, src.name, hcl.InitialPos)
+	return f, capPerFile(src.name, diags)
+}
+
+// cannotRead is the diagnostic of a configuration or variables file that
+// could not be read (missing, not a regular file, too large).
+func cannotRead(name, what string, err error) *hcl.Diagnostic {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return tooLarge(name, tl.size, tl.limit, "a "+what)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Cannot read " + what,
+		Detail:   fmt.Sprintf("Reading %s: %v.", name, err),
+		Subject:  &hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos},
+	}
 }
 
 // declare records the top-level blocks of one file.

@@ -136,10 +136,21 @@ func (l *loader) resolveVariables() hcl.Diagnostics {
 // literally for primitive types and untyped variables, parsed as an HCL
 // expression (["a", "b"], {k = "v"}) for collection and object types.
 func (l *loader) parseRawValue(v *variableDecl, raw, filename string) (cty.Value, hcl.Diagnostics) {
+	l.cfg.Files[filename] = &hcl.File{Bytes: []byte(raw)}
 	if v.typ.IsPrimitiveType() || v.typ == cty.DynamicPseudoType {
+		// Taken literally, but still text: a value that is not UTF-8
+		// would be sent, stored as something else, and never match.
+		if len(raw) > MaxValueSize {
+			return cty.DynamicVal, hcl.Diagnostics{tooLarge(filename, int64(len(raw)), MaxValueSize, "a variable value")}
+		}
+		if d := checkText(filename, []byte(raw), hcl.InitialPos); d != nil {
+			return cty.DynamicVal, hcl.Diagnostics{d}
+		}
 		return cty.StringVal(raw), nil
 	}
-	l.cfg.Files[filename] = &hcl.File{Bytes: []byte(raw)}
+	if d := checkValue(filename, raw); d != nil {
+		return cty.DynamicVal, hcl.Diagnostics{d}
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), filename, hcl.InitialPos)
 	if !diags.HasErrors() {
 		var val cty.Value
@@ -169,13 +180,13 @@ func (l *loader) parseRawValue(v *variableDecl, raw, filename string) (cty.Value
 // readVarFile reads one -var-file into given.
 func (l *loader) readVarFile(path string, given map[string]rawValue) hcl.Diagnostics {
 	full := inDir(l.opts.Dir, path)
-	data, err := os.ReadFile(full)
+	data, err := readRegularFile(full, MaxFileSize)
 	if err != nil {
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read variables file",
-			Detail:   fmt.Sprintf("Reading -var-file %s: %v.", path, err),
-		}}
+		d := cannotRead(path, "variables file", err)
+		if os.IsNotExist(err) {
+			d.Subject = nil // nothing to point at
+		}
+		return hcl.Diagnostics{d}
 	}
 	f, diags := parseFile(source{name: path, data: data})
 	if f == nil {

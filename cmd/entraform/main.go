@@ -8,9 +8,7 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 
 	"github.com/entraform/entraform/internal/cli"
 )
@@ -27,7 +25,7 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(1 << 30)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.WithInterrupts(context.Background(), os.Stderr)
 	code := cli.Run(ctx, os.Args[1:], cli.ProcessEnv())
 	stop()
 	os.Exit(code)

@@ -52,7 +52,7 @@ func runApply(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("apply takes at most one plan file")
 		return ExitError
 	}
-	cfg, ok := m.loadConfig(af.configFlags)
+	cfg, ok := m.loadConfig(ctx, af.configFlags)
 	if !ok {
 		return ExitError
 	}

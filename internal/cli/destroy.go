@@ -22,7 +22,7 @@ func runDestroy(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("destroy takes no arguments")
 		return ExitError
 	}
-	cfg, ok := m.loadConfig(af.configFlags)
+	cfg, ok := m.loadConfig(ctx, af.configFlags)
 	if !ok {
 		return ExitError
 	}

@@ -69,10 +69,10 @@ func (p diagPrinter) writeOne(w io.Writer, d *hcl.Diagnostic) {
 	} else {
 		b.WriteString(p.paint(code+ansiBold, label+":") + " ")
 	}
-	b.WriteString(p.paint(ansiBold, d.Summary))
+	b.WriteString(p.paint(ansiBold, capText(d.Summary, maxSummary)))
 	if d.Detail != "" {
 		b.WriteString("; ")
-		b.WriteString(d.Detail)
+		b.WriteString(capText(d.Detail, maxDetail))
 	}
 	b.WriteString("\n")
 	if p.source && d.Subject != nil {
@@ -111,10 +111,64 @@ func (p diagPrinter) snippet(rng hcl.Range, code string) string {
 		if line == rng.End.Line {
 			to = rng.End.Column
 		}
+		text, from, to = snippetWindow(text, from, to)
 		fmt.Fprintf(&b, "%s %s\n", p.paint(ansiDim, fmt.Sprintf("%*d |", width, line)), text)
 		fmt.Fprintf(&b, "%s %s\n", p.paint(ansiDim, strings.Repeat(" ", width)+" |"), p.paint(code+ansiBold, caretLine(text, from, to)))
 	}
 	return b.String()
+}
+
+// Bounds of what one diagnostic prints: a message built from input (a
+// parser quoting what it met, a deeply nested value) could otherwise run
+// to megabytes.
+const (
+	maxSummary     = 200
+	maxDetail      = 2000
+	maxSnippetLine = 160
+)
+
+// capText cuts s to at most n bytes (on a character boundary) and says
+// how much was left out.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d more bytes not shown)", s[:cut], len(s)-cut)
+}
+
+// snippetWindow cuts a long source line to maxSnippetLine characters
+// around columns [from, to), moving the columns with it.
+func snippetWindow(text string, from, to int) (string, int, int) {
+	if utf8.RuneCountInString(text) <= maxSnippetLine {
+		return text, from, to
+	}
+	runes := []rune(text)
+	start := from - 1 - maxSnippetLine/4
+	if start < 0 {
+		start = 0
+	}
+	end := start + maxSnippetLine
+	if end > len(runes) {
+		end = len(runes)
+	}
+	prefix, suffix := "", ""
+	if start > 0 {
+		prefix = "..."
+	}
+	if end < len(runes) {
+		suffix = "..."
+	}
+	shift := start - len(prefix)
+	from -= shift
+	to -= shift
+	if max := end - shift + 1; to > max {
+		to = max
+	}
+	return prefix + string(runes[start:end]) + suffix, from, to
 }
 
 // caretLine puts carets under columns [from, to) of text (1-based, in
@@ -168,7 +222,7 @@ type jsonPos struct {
 func jsonDiagnostics(diags hcl.Diagnostics) []jsonDiagnostic {
 	out := make([]jsonDiagnostic, 0, len(diags))
 	for _, d := range diags {
-		jd := jsonDiagnostic{Severity: "error", Summary: d.Summary, Detail: d.Detail}
+		jd := jsonDiagnostic{Severity: "error", Summary: capText(d.Summary, maxSummary), Detail: capText(d.Detail, maxDetail)}
 		if d.Severity == hcl.DiagWarning {
 			jd.Severity = "warning"
 		}

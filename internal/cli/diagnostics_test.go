@@ -122,3 +122,28 @@ func TestDiffLinesRebuilds(t *testing.T) {
 		}
 	}
 }
+
+// A diagnostic prints in bounded space whatever its input: a long message
+// is cut with a count of what was left out, and a snippet of a very long
+// line shows a window around the range with the caret still under it.
+func TestDiagPrinterBounds(t *testing.T) {
+	line := "x = " + strings.Repeat("(", 5000) + "1"
+	files := map[string]*hcl.File{"main.entra.hcl": {Bytes: []byte(line + "\n")}}
+	d := &hcl.Diagnostic{
+		Severity: hcl.DiagError, Summary: strings.Repeat("S", 300), Detail: strings.Repeat("d", 900_000),
+		Subject: &hcl.Range{Filename: "main.entra.hcl", Start: hcl.Pos{Line: 1, Column: 1005}, End: hcl.Pos{Line: 1, Column: 1006}},
+	}
+	var b strings.Builder
+	diagPrinter{files: files, source: true}.write(&b, hcl.Diagnostics{d})
+	want := "main.entra.hcl:1,1005-1006: " + strings.Repeat("S", 200) + "... (100 more bytes not shown); " +
+		strings.Repeat("d", 2000) + "... (898000 more bytes not shown)\n" +
+		"1 | ..." + strings.Repeat("(", 160) + "...\n" +
+		"  |    " + strings.Repeat(" ", 40) + "^\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	j := jsonDiagnostics(hcl.Diagnostics{d})
+	if len(j[0].Detail) > 2100 || len(j[0].Summary) > 300 {
+		t.Errorf("JSON diagnostic of %d+%d bytes", len(j[0].Summary), len(j[0].Detail))
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"runtime/metrics"
 	"time"
@@ -16,11 +17,12 @@ import (
 // would take every byte of the machine and then crash it.
 const configMemoryLimit = 1 << 30
 
-// loadWatched runs config.Load while watching the heap. When the heap
-// passes configMemoryLimit it gives up with a diagnostic instead of
-// waiting for the machine to run out of memory; the command then exits,
-// which ends the runaway evaluation with the process.
-func loadWatched(opts config.LoadOptions) (*config.Config, hcl.Diagnostics) {
+// loadWatched runs config.Load while watching the heap and ctx. When the
+// heap passes configMemoryLimit it gives up with a diagnostic instead of
+// waiting for the machine to run out of memory, and when ctx ends (an
+// interrupt) it gives up at once; the command then exits, which ends the
+// runaway evaluation with the process.
+func loadWatched(ctx context.Context, opts config.LoadOptions) (*config.Config, hcl.Diagnostics) {
 	type loaded struct {
 		cfg   *config.Config
 		diags hcl.Diagnostics
@@ -37,6 +39,12 @@ func loadWatched(opts config.LoadOptions) (*config.Config, hcl.Diagnostics) {
 		select {
 		case r := <-done:
 			return r.cfg, r.diags
+		case <-ctx.Done():
+			return &config.Config{Dir: opts.Dir}, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Interrupted",
+				Detail:   fmt.Sprintf("loading the configuration in %s was stopped: %v", opts.Dir, context.Cause(ctx)),
+			}}
 		case <-tick.C:
 			metrics.Read(sample)
 			if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > configMemoryLimit {

@@ -30,7 +30,7 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("plan takes no arguments (got %q)", fs.Arg(0))
 		return ExitError
 	}
-	cfg, ok := m.loadConfig(cf)
+	cfg, ok := m.loadConfig(ctx, cf)
 	if !ok {
 		return ExitError
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"os"
 	"strconv"
+	"syscall"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -31,4 +33,22 @@ func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
 	if got := uint64(st.Mode().Perm()); (got == want) == neg {
 		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
+}
+
+// cmdMkfifo implements "mkfifo PATH": creates a named pipe.
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkfifo PATH")
+	}
+	ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o600))
+}
+
+// cmdSleep implements "sleep DURATION" (Go syntax: 500ms, 2s).
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	time.Sleep(d)
 }

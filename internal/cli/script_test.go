@@ -18,7 +18,12 @@ import (
 // re-executes this test binary under that name, and it calls Run.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"entraform": func() { os.Exit(Run(context.Background(), os.Args[1:], ProcessEnv())) },
+		"entraform": func() {
+			ctx, stop := WithInterrupts(context.Background(), os.Stderr)
+			code := Run(ctx, os.Args[1:], ProcessEnv())
+			stop()
+			os.Exit(code)
+		},
 	})
 }
 
@@ -42,6 +47,8 @@ func TestScript(t *testing.T) {
 			"fail":           cmdFail,
 			"load-env":       cmdLoadEnv,
 			"filemode":       cmdFileMode,
+			"mkfifo":         cmdMkfifo,
+			"sleep":          cmdSleep,
 		},
 	})
 }

@@ -29,8 +29,8 @@ func (c *configFlags) register(fs *flag.FlagSet) {
 
 // loadConfig loads the working directory's configuration and prints its
 // diagnostics; ok is false when there are errors.
-func (m *Meta) loadConfig(c configFlags) (*config.Config, bool) {
-	cfg, diags := loadWatched(config.LoadOptions{
+func (m *Meta) loadConfig(ctx context.Context, c configFlags) (*config.Config, bool) {
+	cfg, diags := loadWatched(ctx, config.LoadOptions{
 		Dir:      m.Dir,
 		VarFiles: c.varFiles,
 		Vars:     c.vars,

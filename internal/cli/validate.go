@@ -23,7 +23,7 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("validate takes no arguments (got %q); use -chdir=DIR to validate another directory", fs.Arg(0))
 		return ExitError
 	}
-	cfg, diags := loadWatched(config.LoadOptions{
+	cfg, diags := loadWatched(ctx, config.LoadOptions{
 		Dir:      m.Dir,
 		VarFiles: varFiles,
 		Vars:     vars,

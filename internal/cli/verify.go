@@ -27,7 +27,7 @@ func runVerify(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("verify takes no arguments (got %q); name checks with -check NAME", fs.Arg(0))
 		return ExitError
 	}
-	cfg, ok := m.loadConfig(cf)
+	cfg, ok := m.loadConfig(ctx, cf)
 	if !ok {
 		return ExitError
 	}
