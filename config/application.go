@@ -129,12 +129,16 @@ func (l *loader) decodeApplication(name string, b *block, inst instance, ctx *hc
 		if p == nil {
 			continue
 		}
-		if prev := byResource[p.ResourceAppID]; prev != nil {
+		key := p.ResourceAppID
+		if p.ResourceAddr != "" {
+			key = p.ResourceAddr
+		}
+		if prev := byResource[key]; prev != nil {
 			d.errorf(pb.defRange, "Duplicate permission block",
-				"This application already has a permission block for %s at %s; list all its permissions there.", p.ResourceAppID, prev.DeclRange)
+				"This application already has a permission block for %s at %s; list all its permissions there.", key, prev.DeclRange)
 			continue
 		}
-		byResource[p.ResourceAppID] = p
+		byResource[key] = p
 		app.Permissions = append(app.Permissions, p)
 	}
 
@@ -165,6 +169,7 @@ func (l *loader) decodeApplication(name string, b *block, inst instance, ctx *hc
 			d.absorb(nd)
 		}
 	}
+	l.decodeAppExtras(d, b, app)
 	return app, d.diags
 }
 

@@ -16,6 +16,9 @@ func (l *loader) crossChecks() hcl.Diagnostics {
 		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(format, args...), Subject: rng.Ptr()})
 	}
 
+	diags = append(diags, l.resolveOwnAPIPermissions()...)
+	diags = append(diags, l.checkPrincipalRefs()...)
+
 	writeTo := map[string]string{}
 	uniqueNames := map[string]string{}
 	adopted := map[string]string{}

@@ -20,6 +20,7 @@ type evalState struct {
 	localRefs  map[string]refSet
 	groups     map[string]*group // applications by block name
 	siteVals   map[string]cty.Value
+	dataVals   map[string]cty.Value // by "<type>.<name>"
 }
 
 // group is the instances of one application, site or check block.
@@ -39,6 +40,7 @@ func (l *loader) evaluate() hcl.Diagnostics {
 		localRefs: map[string]refSet{},
 		groups:    map[string]*group{},
 		siteVals:  map[string]cty.Value{},
+		dataVals:  map[string]cty.Value{},
 	}
 	g := &graph{deps: map[string]refSet{}}
 
@@ -63,6 +65,11 @@ func (l *loader) evaluate() hcl.Diagnostics {
 			}
 			g.deps[kind+"."+name] = refs
 		}
+	}
+	for key, b := range l.data {
+		refs, d := l.references(b.body.traversals(), scope{})
+		diags = append(diags, d...)
+		g.deps["data."+key] = refs
 	}
 	outRefs := map[string]refSet{}
 	for name, b := range l.outputs {
@@ -121,6 +128,8 @@ func (l *loader) evaluate() hcl.Diagnostics {
 			d = l.evalSite(name, l.sites[name], refs, localVals, appVals)
 		case "check":
 			d = l.evalCheck(name, l.checks[name], refs, localVals, appVals)
+		case "data":
+			d = l.evalData(name, l.evalCtx(refs, localVals, appVals, nil))
 		}
 		diags = append(diags, d...)
 		if d.HasErrors() {
@@ -179,6 +188,9 @@ func buildCtx(st *evalState, refs refSet, localVals, appVals map[string]cty.Valu
 	pick("local", localVals)
 	pick("application", appVals)
 	pick("site", st.siteVals)
+	if names := refs.names("data"); len(names) > 0 {
+		vars["data"] = dataValue(names, st.dataVals)
+	}
 	if inst != nil {
 		switch inst.mode {
 		case modeForEach:

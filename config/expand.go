@@ -157,6 +157,7 @@ func keyLess(a, b cty.Value) bool {
 }
 
 func sortInstances(c *Config) {
+	sortData(c.Data)
 	sort.SliceStable(c.Applications, func(i, j int) bool {
 		a, b := c.Applications[i], c.Applications[j]
 		if a.Name != b.Name {

@@ -122,6 +122,7 @@ type loader struct {
 	sites     map[string]*block
 	checks    map[string]*block
 	outputs   map[string]*block
+	data      map[string]*block // by "<type>.<name>"
 
 	varVals map[string]cty.Value // final values, marked when sensitive
 	varObj  cty.Value
@@ -141,6 +142,7 @@ func load(opts LoadOptions, sources []source) (*Config, hcl.Diagnostics) {
 		sites:     map[string]*block{},
 		checks:    map[string]*block{},
 		outputs:   map[string]*block{},
+		data:      map[string]*block{},
 	}
 	if l.catalog == nil {
 		l.catalog = catalog.Builtin()
@@ -251,6 +253,8 @@ func (l *loader) declare(fileBody hcl.Body) hcl.Diagnostics {
 			diags = append(diags, declareBlock(l.checks, "check", hb, checkSchema)...)
 		case "output":
 			diags = append(diags, declareBlock(l.outputs, "output", hb, outputSchema)...)
+		case "data":
+			diags = append(diags, l.declareData(hb)...)
 		}
 	}
 	return diags

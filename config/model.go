@@ -31,6 +31,8 @@ type Config struct {
 	Applications []*Application
 	Sites        []*Site
 	Checks       []*Check
+	// Data are the lookups (data blocks), sorted by address.
+	Data []*Data
 	// Outputs are sorted by name. Their values are computed by EvalOutputs.
 	Outputs []*Output
 
@@ -106,6 +108,31 @@ type Application struct {
 	Certificates         []*Certificate
 	FederatedCredentials []*FederatedCredential
 
+	// IdentifierURIs, GroupMembershipClaims, ServiceManagementReference,
+	// Info and OptionalClaims are written as declared ("" and nil clear
+	// them).
+	IdentifierURIs             []string
+	GroupMembershipClaims      string // None, SecurityGroup, All, DirectoryRole, ApplicationGroup (comma separated)
+	ServiceManagementReference string
+	Info                       Info
+	OptionalClaims             *OptionalClaims // nil: none
+	// Tags are the application's own tags (besides entraform's ownership
+	// tags). TagsSet is false when the block does not set tags: the
+	// tenant's tags are then kept as they are.
+	Tags    []string
+	TagsSet bool
+
+	// API is the api block; nil without one (the application exposes no
+	// scopes).
+	API *API
+	// AppRoles are the app_role blocks in declaration order.
+	AppRoles []*AppRole
+	// Owners of the application (users and service principals).
+	Owners []*Owner
+	// ServicePrincipal is the service_principal block; nil without one
+	// (defaults: nothing required, no notes, tags or owners).
+	ServicePrincipal *ServicePrincipalConfig
+
 	DeclRange hcl.Range
 	// AttrRanges gives the source range of each attribute set in the block,
 	// by name; nested ones as "web.redirect_uris".
@@ -113,6 +140,140 @@ type Application struct {
 	// SensitiveAttrs names (as AttrRanges does) the attributes whose value
 	// comes from a sensitive variable: plans show them as (sensitive value).
 	SensitiveAttrs map[string]bool
+}
+
+// Info is an application's branding links (application.info), "" for
+// none.
+type Info struct {
+	MarketingURL        string
+	PrivacyStatementURL string
+	TermsOfServiceURL   string
+	SupportURL          string
+}
+
+// OptionalClaims are the extra claims an application asks for in each
+// kind of token.
+type OptionalClaims struct {
+	IDToken     []*OptionalClaim
+	AccessToken []*OptionalClaim
+	SAML2Token  []*OptionalClaim
+	DeclRange   hcl.Range
+}
+
+// OptionalClaim is one optional claim, named by its block label.
+type OptionalClaim struct {
+	Name                 string
+	Essential            bool
+	AdditionalProperties []string
+	DeclRange            hcl.Range
+}
+
+// API is what an application exposes as a resource: its delegated
+// permissions (scopes) and the clients pre-authorized to use them.
+type API struct {
+	RequestedAccessTokenVersion int // 0: not set (Graph's default)
+	KnownClientApplications     []string
+	Scopes                      []*Scope         // declaration order
+	PreAuthorized               []*PreAuthorized // declaration order
+	DeclRange                   hcl.Range
+}
+
+// Scope is a delegated permission the application publishes. ID is the
+// given id, or a UUID derived from the application's unique name and the
+// block label (IDGiven false; the plan keeps the id of a scope the tenant
+// already has with the same value).
+type Scope struct {
+	Name                    string // block label
+	ID                      string
+	IDGiven                 bool
+	Value                   string
+	Type                    string // User (default) or Admin
+	AdminConsentDisplayName string
+	AdminConsentDescription string
+	UserConsentDisplayName  string
+	UserConsentDescription  string
+	Enabled                 bool // default true
+	DeclRange               hcl.Range
+}
+
+// PreAuthorized lets a client application use some of the scopes without
+// a consent prompt. Application is an application address
+// (application.x) or a data.service_principal address, AppID a literal
+// appId; one of them is set.
+type PreAuthorized struct {
+	Name        string
+	Application string
+	AppID       string
+	Scopes      []string // scope values of this application
+	DeclRange   hcl.Range
+}
+
+// AppRole is an app role the application publishes, given to users and
+// groups (User) or to applications as an application permission
+// (Application). Its id is chosen as a Scope's is.
+type AppRole struct {
+	Name               string
+	ID                 string
+	IDGiven            bool
+	Value              string
+	DisplayName        string
+	Description        string
+	AllowedMemberTypes []string
+	Enabled            bool
+	DeclRange          hcl.Range
+}
+
+// Owner is one owner of an application or service principal: a user
+// (by user principal name, written literally or through data.user) or
+// a service principal (by application address, data.service_principal
+// address, or appId).
+type Owner struct {
+	// Kind is "user" or "service_principal".
+	Kind string
+	// UPN is a user's user principal name (lower case).
+	UPN string
+	// Ref is the address of the application or data block referred to
+	// ("" for literals).
+	Ref string
+	// AppID is a service principal's appId given literally.
+	AppID string
+	Range hcl.Range
+}
+
+// Key is how plans name the owner: application.x.owner["<key>"].
+func (o *Owner) Key() string {
+	switch {
+	case o.UPN != "":
+		return o.UPN
+	case o.AppID != "":
+		return o.AppID
+	}
+	return o.Ref
+}
+
+// ServicePrincipalConfig is the service_principal block.
+type ServicePrincipalConfig struct {
+	AppRoleAssignmentRequired bool
+	Notes                     string
+	Tags                      []string
+	TagsSet                   bool
+	LoginURL                  string
+	Owners                    []*Owner
+	Assignments               []*Assignment
+	DeclRange                 hcl.Range
+}
+
+// Assignment gives a user, group or service principal one app role of
+// the application (who may sign in when assignment is required).
+type Assignment struct {
+	Name string
+	// Principal is the address of what is assigned: data.user.x,
+	// data.group.x, data.service_principal.x or application.x.
+	Principal string
+	// AppRole is the value of one of the application's app roles, ""
+	// for the default access role.
+	AppRole   string
+	DeclRange hcl.Range
 }
 
 // Web is an application's web platform.
@@ -137,8 +298,14 @@ type Permission struct {
 	// Resource is the block label as written: "graph", "sharepoint" or an
 	// appId.
 	Resource string
-	// ResourceAppID is the resource's appId (lower case).
+	// ResourceAppID is the resource's appId (lower case); "" for an
+	// application of this configuration (ResourceAddr).
 	ResourceAppID string
+	// ResourceAddr is the address of the application of this
+	// configuration whose API the permissions are of ("application.x"),
+	// "" for other resources. Its names resolve against that
+	// application's scopes and app roles.
+	ResourceAddr string
 	Delegated     []PermissionRef
 	Application   []PermissionRef
 	DeclRange     hcl.Range
@@ -185,6 +352,22 @@ type FederatedCredential struct {
 	Description string
 	Audiences   []string // default ["api://AzureADTokenExchange"]
 	DeclRange   hcl.Range
+}
+
+// Data is a lookup of an existing object, read at plan time: a data
+// block. A lookup that finds nothing is a plan error at DeclRange.
+type Data struct {
+	Addr string // data.user.alex
+	Type string // user, group, service_principal or site
+	Name string
+	// The key it is looked up by: UserPrincipalName (user),
+	// DisplayName (group, or service_principal without app_id), AppID
+	// (service_principal), URL (site).
+	UserPrincipalName string
+	DisplayName       string
+	AppID             string
+	URL               string
+	DeclRange         hcl.Range
 }
 
 // Site is one instance of a site block: an existing SharePoint site.

@@ -125,6 +125,39 @@ func (l *loader) references(ts []hcl.Traversal, sc scope) (refSet, hcl.Diagnosti
 					Subject:  rng.Ptr(),
 				})
 			}
+		case "data":
+			typ, ok1 := attrName(t, 1)
+			n, ok2 := attrName(t, 2)
+			if !ok1 || !ok2 {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid reference",
+					Detail:   "A lookup is referred to by type and name, as in data.user.alex.",
+					Subject:  rng.Ptr(),
+				})
+				continue
+			}
+			if _, ok := l.data[typ+"."+n]; !ok {
+				var known []string
+				for k := range l.data {
+					if strings.HasPrefix(k, typ+".") {
+						known = append(known, strings.TrimPrefix(k, typ+"."))
+					}
+				}
+				sort.Strings(known)
+				diags = append(diags, undeclared("data "+typ, "data."+typ, n, rng, known))
+				continue
+			}
+			add("data."+typ+"."+n, rng)
+			if attr, ok := attrName(t, 3); ok && (attr == "id" || (attr == "app_id" && l.data[typ+"."+n].body.attrs["app_id"] == nil) || (attr == "display_name" && typ == "user")) && !sc.output {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Looked-up attribute outside an output",
+					Detail: fmt.Sprintf("data.%s.%s.%s is read from the tenant at plan time, so it can be used only in output blocks. Refer to the lookup itself (data.%s.%s) where a principal is expected.",
+						typ, n, attr, typ, n),
+					Subject: rng.Ptr(),
+				})
+			}
 		case "check", "output":
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -136,8 +169,8 @@ func (l *loader) references(ts []hcl.Traversal, sc scope) (refSet, hcl.Diagnosti
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown reference",
-				Detail: fmt.Sprintf("There is no %q here%s. References start with var., local., application. or site. (and each. or count. in expanded blocks).",
-					root, didYouMean(root, []string{"var", "local", "application", "site", "each", "count"})),
+				Detail: fmt.Sprintf("There is no %q here%s. References start with var., local., application., site. or data. (and each. or count. in expanded blocks).",
+					root, didYouMean(root, []string{"var", "local", "application", "site", "data", "each", "count"})),
 				Subject: rng.Ptr(),
 			})
 		}

@@ -53,8 +53,19 @@ var (
 
 	applicationSchema = &node{
 		attrs: attrs([]string{"display_name"}, "unique_name", "sign_in_audience", "notes",
-			"admin_consent", "adopt", "for_each", "count"),
+			"admin_consent", "adopt", "for_each", "count",
+			"identifier_uris", "group_membership_claims", "tags", "service_management_reference",
+			"marketing_url", "privacy_statement_url", "terms_of_service_url", "support_url", "owners"),
 		blocks: []nested{
+			{typ: "api", single: true, body: apiSchema},
+			{typ: "app_role", labels: []string{"name"}, body: &node{
+				attrs: attrs([]string{"value", "display_name", "allowed_member_types"}, "description", "enabled", "id")}},
+			{typ: "optional_claims", single: true, body: optionalClaimsSchema},
+			{typ: "service_principal", single: true, body: &node{
+				attrs: attrs(nil, "app_role_assignment_required", "notes", "tags", "login_url", "owners"),
+				blocks: []nested{{typ: "assignment", labels: []string{"name"}, body: &node{
+					attrs: attrs([]string{"principal"}, "app_role")}}},
+			}},
 			{typ: "web", single: true, body: &node{attrs: attrs(nil, "redirect_uris",
 				"home_page_url", "logout_url", "id_token_issuance", "access_token_issuance")}},
 			{typ: "public_client", single: true, body: redirectSchema},
@@ -66,6 +77,32 @@ var (
 			{typ: "federated_credential", labels: []string{"name"}, body: &node{
 				attrs: attrs([]string{"issuer", "subject"}, "audiences", "description")}},
 		},
+	}
+
+	apiSchema = &node{
+		attrs: attrs(nil, "requested_access_token_version", "known_client_applications"),
+		blocks: []nested{
+			{typ: "scope", labels: []string{"name"}, body: &node{attrs: attrs([]string{"value"},
+				"admin_consent_display_name", "admin_consent_description",
+				"user_consent_display_name", "user_consent_description", "type", "enabled", "id")}},
+			{typ: "pre_authorized", labels: []string{"name"}, body: &node{
+				attrs: attrs([]string{"application", "scopes"})}},
+		},
+	}
+
+	claimSchema          = &node{attrs: attrs(nil, "essential", "additional_properties")}
+	optionalClaimsSchema = &node{blocks: []nested{
+		{typ: "id_token", labels: []string{"name"}, body: claimSchema},
+		{typ: "access_token", labels: []string{"name"}, body: claimSchema},
+		{typ: "saml2_token", labels: []string{"name"}, body: claimSchema},
+	}}
+
+	// dataSchemas are the lookups, by data type.
+	dataSchemas = map[string]*node{
+		"user":              {attrs: attrs([]string{"user_principal_name"})},
+		"group":             {attrs: attrs([]string{"display_name"})},
+		"service_principal": {attrs: attrs(nil, "app_id", "display_name")},
+		"site":              {attrs: attrs([]string{"url"})},
 	}
 
 	siteSchema = &node{
@@ -93,6 +130,7 @@ var (
 		{Type: "site", LabelNames: []string{"name"}},
 		{Type: "check", LabelNames: []string{"name"}},
 		{Type: "output", LabelNames: []string{"name"}},
+		{Type: "data", LabelNames: []string{"type", "name"}},
 	}}
 )
 

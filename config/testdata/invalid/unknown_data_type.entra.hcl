@@ -1,0 +1,3 @@
+data "usr" "alex" {
+  user_principal_name = "alex@contoso.com"
+}
