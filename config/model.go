@@ -306,9 +306,9 @@ type Permission struct {
 	// "" for other resources. Its names resolve against that
 	// application's scopes and app roles.
 	ResourceAddr string
-	Delegated     []PermissionRef
-	Application   []PermissionRef
-	DeclRange     hcl.Range
+	Delegated    []PermissionRef
+	Application  []PermissionRef
+	DeclRange    hcl.Range
 }
 
 // PermissionRef is one permission name. Value and ID are empty when the
