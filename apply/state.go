@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"maps"
 	"strings"
 	"sync"
 
@@ -78,4 +79,11 @@ func (s *state) appIDs() map[string]AppIDs {
 		out[addr] = ids
 	}
 	return out
+}
+
+// appsSnapshot returns a copy of the applications by address.
+func (s *state) appsSnapshot() map[string]*entra.Application {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.apps)
 }

@@ -66,6 +66,16 @@ func (x *executor) parentSP(appAddr string) (*entra.ServicePrincipal, error) {
 }
 
 func (x *executor) resource(appID string) (*entra.ServicePrincipal, error) {
+	if strings.HasPrefix(appID, "application.") {
+		return x.parentSP(appID) // an API of this configuration
+	}
+	for addr, app := range x.state.appsSnapshot() {
+		if strings.EqualFold(app.AppID, appID) {
+			if sp := x.state.servicePrincipal(addr); sp != nil {
+				return sp, nil
+			}
+		}
+	}
 	r := x.opts.Resources[strings.ToLower(appID)]
 	if r == nil {
 		return nil, fmt.Errorf("the resource application %s has no service principal in the tenant", appID)
@@ -80,9 +90,17 @@ func (x *executor) application(ctx context.Context, c *plan.Change) (string, err
 	case plan.Create:
 		return x.createApplication(ctx, c.Address, d)
 	case plan.Update:
-		body := d.Body
+		body, err := x.withAppIDs(d.Body)
+		if err != nil {
+			return "", err
+		}
 		if cur.UniqueName != "" {
 			body.UniqueName = "" // write-once: never sent again
+		}
+		if d.DisableFirst != nil {
+			if err := x.tenant.UpdateApplication(ctx, cur.ID, *d.DisableFirst); err != nil {
+				return "", fmt.Errorf("disabling the scopes and app roles it removes or changes: %w", err)
+			}
 		}
 		if err := x.tenant.UpdateApplication(ctx, cur.ID, body); err != nil {
 			return "", err
@@ -110,7 +128,11 @@ func (x *executor) createApplication(ctx context.Context, addr string, d *plan.D
 	// holds the unique name (engine.Refresh looks each new name up), so
 	// the upsert creates the application or finds the one an interrupted
 	// apply made.
-	app, err := x.tenant.UpsertApplication(ctx, d.UniqueName, d.Body)
+	body, err := x.withAppIDs(d.Body)
+	if err != nil {
+		return "", err
+	}
+	app, err := x.tenant.UpsertApplication(ctx, d.UniqueName, body)
 	if err != nil {
 		return "", err
 	}
@@ -158,10 +180,17 @@ func (x *executor) servicePrincipal(ctx context.Context, c *plan.Change) (string
 		if err != nil {
 			return "", err
 		}
+		if settings := d.Settings(nil); settings.AppRoleAssignmentRequired != nil || settings.Notes != nil || settings.LoginURL != nil {
+			if err := x.tenant.UpdateServicePrincipal(ctx, sp.ID, settings); err != nil {
+				return "", err
+			}
+		}
 		x.state.setServicePrincipal(c.Parent, sp)
 		return sp.ID, nil
 	case plan.Update:
-		return cur.ID, x.tenant.UpdateServicePrincipalTags(ctx, cur.ID, d.Tags)
+		patch := d.Settings(cur)
+		patch.Tags = d.Tags
+		return cur.ID, x.tenant.UpdateServicePrincipal(ctx, cur.ID, patch)
 	case plan.Delete:
 		if err := x.tenant.DeleteServicePrincipal(ctx, cur.ID); err != nil {
 			return "", err
@@ -416,4 +445,44 @@ func (x *executor) sitePermission(ctx context.Context, c *plan.Change) (string, 
 		return "", err
 	}
 	return p.ID, nil
+}
+
+// ownAppID is the appId of an application of this plan named by
+// address: known once it exists (it was created first: the change
+// depends on it).
+func (x *executor) ownAppID(id string) (string, error) {
+	if !strings.HasPrefix(id, "application.") {
+		return id, nil
+	}
+	app := x.state.app(id)
+	if app == nil {
+		return "", fmt.Errorf("%s does not exist", id)
+	}
+	return strings.ToLower(app.AppID), nil
+}
+
+// withAppIDs returns the body with the appIds of the plan's own
+// applications put in where the plan named them by address.
+func (x *executor) withAppIDs(body entra.Application) (entra.Application, error) {
+	var err error
+	if body.RequiredResourceAccess != nil {
+		rra := slices.Clone(body.RequiredResourceAccess)
+		for i := range rra {
+			if rra[i].ResourceAppID, err = x.ownAppID(rra[i].ResourceAppID); err != nil {
+				return body, err
+			}
+		}
+		body.RequiredResourceAccess = rra
+	}
+	if body.API != nil {
+		api := *body.API
+		api.PreAuthorizedApplications = slices.Clone(api.PreAuthorizedApplications)
+		for i := range api.PreAuthorizedApplications {
+			if api.PreAuthorizedApplications[i].AppID, err = x.ownAppID(api.PreAuthorizedApplications[i].AppID); err != nil {
+				return body, err
+			}
+		}
+		body.API = &api
+	}
+	return body, nil
 }

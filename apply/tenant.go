@@ -22,6 +22,7 @@ type Tenant interface {
 	ServicePrincipalByAppID(ctx context.Context, appID string) (*entra.ServicePrincipal, error)
 	CreateServicePrincipal(ctx context.Context, appID string, tags []string) (*entra.ServicePrincipal, error)
 	UpdateServicePrincipalTags(ctx context.Context, objectID string, tags []string) error
+	UpdateServicePrincipal(ctx context.Context, objectID string, patch entra.ServicePrincipalPatch) error
 	DeleteServicePrincipal(ctx context.Context, objectID string) error
 
 	// CreateGrant creates delegated consent; when a grant for the same

@@ -57,6 +57,10 @@ type builder struct {
 	// managedAppIDs holds the appIds of every application the workspace
 	// owns, declared or not.
 	managedAppIDs map[string]bool
+	// own holds every declared application by address; ownByAppID the
+	// address of each that exists, by lower-case appId.
+	own        map[string]*ownApp
+	ownByAppID map[string]string
 }
 
 func newBuilder(cfg *config.Config, snap *Snapshot, opts Options) *builder {
@@ -81,6 +85,8 @@ func newBuilder(cfg *config.Config, snap *Snapshot, opts Options) *builder {
 		matched:       map[string]bool{},
 		appIDs:        map[string]config.AppAttrs{},
 		managedAppIDs: map[string]bool{},
+		own:           map[string]*ownApp{},
+		ownByAppID:    map[string]string{},
 	}
 	if b.snap.Resources == nil {
 		b.snap.Resources = map[string]*entra.ServicePrincipal{}
@@ -106,6 +112,12 @@ func newBuilder(cfg *config.Config, snap *Snapshot, opts Options) *builder {
 	for _, r := range snap.Resources {
 		b.resourcesByID[r.ID] = r
 	}
+	for _, sp := range snap.ServicePrincipals {
+		if _, ok := b.resourcesByID[sp.ID]; !ok {
+			b.resourcesByID[sp.ID] = sp // the configuration's own APIs
+		}
+	}
+	b.indexOwnApps()
 	return b
 }
 

@@ -23,7 +23,7 @@ func (b *builder) application(app *config.Application) {
 
 	perms := b.resolvePermissions(app)
 	body := b.applicationBody(app, actual, perms)
-	desired := NewValue(TypeApplication, map[string]any{
+	values := map[string]any{
 		"access_token_issuance":       body.Web != nil && body.Web.ImplicitGrantSettings.EnableAccessTokenIssuance,
 		"api_permissions":             perms.entries(),
 		"app_id":                      unknownString,
@@ -40,16 +40,27 @@ func (b *builder) application(app *config.Application) {
 		"unique_name":                 body.UniqueName,
 		"web_redirect_uris":           webRedirects(body.Web),
 		"workspace":                   b.workspace,
-	})
+	}
+	b.extrasValue(&body, values)
+	desired := NewValue(TypeApplication, values)
 	before := cty.NullVal(ObjectTypeOf(TypeApplication))
 	if actual != nil {
-		before = applicationValue(actual, b.snap.Resources)
+		before = b.applicationValue(actual)
 	}
 	c := b.add(change(app.Addr, TypeApplication, app.Name, before, desired, DeleteThenCreate))
 	c.SensitivePaths = sensitivePaths(app.SensitiveAttrs, "", applicationAttrs)
-	c.Desired = &DesiredApplication{Address: app.Addr, UniqueName: app.UniqueName, Adopt: app.Adopt, Body: body}
+	d := &DesiredApplication{Address: app.Addr, UniqueName: app.UniqueName, Adopt: app.Adopt, Body: body}
+	c.Desired = d
+	c.DependsOn = b.appDeps(app.Addr, body)
 	if actual != nil {
 		c.Current = actual
+		if c.Action == Update {
+			var words []string
+			d.DisableFirst, words = disableFirst(actual, body)
+			if d.DisableFirst != nil {
+				c.Reason = disableReason(words)
+			}
+		}
 	}
 	// A replaced application takes its children with it: they are all
 	// created afresh under the new one.
@@ -66,7 +77,7 @@ func (b *builder) application(app *config.Application) {
 			b.appIDs[app.Addr] = attrs
 		}
 	}
-	b.servicePrincipal(app.Addr, childActual, sp)
+	b.servicePrincipal(app, childActual, sp)
 	granted := perms // what admin consent grants; nothing without it
 	if !app.AdminConsent {
 		granted = nil
@@ -113,8 +124,8 @@ func rangeOf(app *config.Application, attr string) hcl.Range {
 
 // resolvedPermission is one permission of an application, resolved to ids.
 type resolvedPermission struct {
-	ResourceAppID string
-	Label         string // as written in the permission block
+	ResourceAppID string // lower case; the application's address while it does not exist yet
+	Label         string // graph, sharepoint, application.x or the appId
 	ID            string
 	Value         string
 	Delegated     bool
@@ -125,7 +136,7 @@ type permissionSet []resolvedPermission
 func (ps permissionSet) entries() []string {
 	var out []string
 	for _, p := range ps {
-		out = append(out, permissionEntry(p.ResourceAppID, p.Value, p.Delegated))
+		out = append(out, permissionEntry(p.Label, p.Value, p.Delegated))
 	}
 	return out
 }
@@ -148,6 +159,10 @@ func (ps permissionSet) byResource(delegated bool) map[string][]resolvedPermissi
 func (b *builder) resolvePermissions(app *config.Application) permissionSet {
 	var out permissionSet
 	for _, p := range app.Permissions {
+		if p.ResourceAddr != "" {
+			out = append(out, b.ownAPIPermissions(p)...)
+			continue
+		}
 		appID := strings.ToLower(p.ResourceAppID)
 		for _, list := range []struct {
 			refs      []config.PermissionRef
@@ -164,12 +179,12 @@ func (b *builder) resolvePermissions(app *config.Application) permissionSet {
 				} else if !b.published(appID, id, list.delegated, ref) {
 					continue
 				}
-				out = append(out, resolvedPermission{ResourceAppID: appID, Label: p.Resource, ID: id, Value: value, Delegated: list.delegated})
+				out = append(out, resolvedPermission{ResourceAppID: appID, Label: entra.ResourceLabel(appID), ID: id, Value: value, Delegated: list.delegated})
 			}
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		return permissionEntry(out[i].ResourceAppID, out[i].Value, out[i].Delegated) < permissionEntry(out[j].ResourceAppID, out[j].Value, out[j].Delegated)
+		return permissionEntry(out[i].Label, out[i].Value, out[i].Delegated) < permissionEntry(out[j].Label, out[j].Value, out[j].Delegated)
 	})
 	return out
 }
@@ -242,6 +257,8 @@ func (b *builder) applicationBody(app *config.Application, actual *entra.Applica
 		UniqueName:     app.UniqueName,
 		SignInAudience: app.SignInAudience,
 	}
+	b.applyExtras(app, &body)
+	pruneExtras(&body, actual)
 	if actual != nil && app.Adopt != "" {
 		// An adopted application keeps its own unique name, none included:
 		// unique names are write-once, so giving a hand-made application
@@ -253,6 +270,9 @@ func (b *builder) applicationBody(app *config.Application, actual *entra.Applica
 	var tags []string
 	if actual != nil {
 		tags = actual.Tags
+	}
+	if app.TagsSet {
+		tags = app.Tags
 	}
 	body.Tags = entra.WithOwnership(tags, b.workspace, app.Addr)
 	web := &entra.WebApplication{RedirectURIs: []string{}, ImplicitGrantSettings: &entra.ImplicitGrantSettings{}}
@@ -335,27 +355,42 @@ func sortedCopy(s []string) []string {
 }
 
 // servicePrincipal plans the application's service principal.
-func (b *builder) servicePrincipal(appAddr string, app *entra.Application, sp *entra.ServicePrincipal) {
+func (b *builder) servicePrincipal(cfgApp *config.Application, app *entra.Application, sp *entra.ServicePrincipal) {
+	appAddr := cfgApp.Addr
 	addr := appAddr + ".service_principal"
 	appID := unknownString
 	if app != nil {
 		appID = cty.StringVal(app.AppID)
 	}
-	desired := NewValue(TypeServicePrincipal, map[string]any{
-		"app_id":    appID,
-		"object_id": unknownString,
-		"workspace": b.workspace,
-	})
-	before := cty.NullVal(ObjectTypeOf(TypeServicePrincipal))
 	var tags []string
 	if sp != nil {
-		before = servicePrincipalValue(sp)
 		tags = sp.Tags
+	}
+	d := &DesiredServicePrincipal{Application: appAddr}
+	if s := cfgApp.ServicePrincipal; s != nil {
+		d.AppRoleAssignmentRequired, d.Notes, d.LoginURL = s.AppRoleAssignmentRequired, s.Notes, s.LoginURL
+		if s.TagsSet {
+			tags = s.Tags
+		}
+	}
+	d.Tags = entra.WithOwnership(tags, b.workspace, addr)
+	desired := NewValue(TypeServicePrincipal, map[string]any{
+		"app_id":                       appID,
+		"app_role_assignment_required": d.AppRoleAssignmentRequired,
+		"login_url":                    d.LoginURL,
+		"notes":                        d.Notes,
+		"object_id":                    unknownString,
+		"tags":                         userTags(d.Tags),
+		"workspace":                    b.workspace,
+	})
+	before := cty.NullVal(ObjectTypeOf(TypeServicePrincipal))
+	if sp != nil {
+		before = servicePrincipalValue(sp)
 	}
 	c := b.add(change(addr, TypeServicePrincipal, "", before, desired, DeleteThenCreate))
 	c.Parent = appAddr
 	c.DependsOn = []string{appAddr}
-	c.Desired = &DesiredServicePrincipal{Application: appAddr, Tags: entra.WithOwnership(tags, b.workspace, addr)}
+	c.Desired = d
 	if sp != nil {
 		c.Current = sp
 	}
@@ -390,14 +425,14 @@ func (b *builder) consents(appAddr string, sp *entra.ServicePrincipal, perms per
 		for _, p := range list {
 			scopes = append(scopes, p.Value)
 		}
-		resource := b.snap.Resources[resAppID]
-		key := entra.ResourceLabel(resAppID)
+		resource := b.resourceSP(resAppID)
+		key := b.resourceLabel(resAppID)
 		addr := fmt.Sprintf("%s.consent[%q]", appAddr, key)
 		desired := NewValue(TypeConsent, map[string]any{
 			"client_id":       clientID,
 			"consent_type":    "AllPrincipals",
-			"resource":        resourceName(resource, resAppID),
-			"resource_app_id": resAppID,
+			"resource":        resourceName(resource, key),
+			"resource_app_id": knownAppID(resAppID),
 			"scopes":          scopes,
 		})
 		before := cty.NullVal(ObjectTypeOf(TypeConsent))
@@ -407,7 +442,7 @@ func (b *builder) consents(appAddr string, sp *entra.ServicePrincipal, perms per
 			delete(existing, resAppID)
 		}
 		c := b.add(change(addr, TypeConsent, key, before, desired, DeleteThenCreate))
-		c.Parent, c.DependsOn = appAddr, []string{spAddr}
+		c.Parent, c.DependsOn = appAddr, append([]string{spAddr}, b.ownResourceDeps(resAppID)...)
 		c.Desired = &DesiredConsent{Application: appAddr, ResourceAppID: resAppID, Scopes: scopes}
 		if ok {
 			c.Current = g
@@ -416,8 +451,8 @@ func (b *builder) consents(appAddr string, sp *entra.ServicePrincipal, perms per
 	for _, key := range sortedKeys(existing) {
 		g := existing[key]
 		resource := b.resourcesByID[g.ResourceID]
-		addr := fmt.Sprintf("%s.consent[%q]", appAddr, entra.ResourceLabel(key))
-		b.add(deletion(addr, TypeConsent, entra.ResourceLabel(key), consentValue(g, resource), appAddr, g))
+		addr := fmt.Sprintf("%s.consent[%q]", appAddr, b.resourceLabel(key))
+		b.add(deletion(addr, TypeConsent, b.resourceLabel(key), consentValue(g, resource), appAddr, g))
 	}
 }
 
@@ -441,15 +476,15 @@ func (b *builder) roleAssignments(appAddr string, sp *entra.ServicePrincipal, pe
 	}
 	declared := perms.byResource(false)
 	for _, resAppID := range sortedKeys(declared) {
-		resource := b.snap.Resources[resAppID]
+		resource := b.resourceSP(resAppID)
 		for _, p := range declared[resAppID] {
-			name := roleKey(resAppID, p.Value)
+			name := b.roleKey(resAppID, p.Value)
 			addr := fmt.Sprintf("%s.role[%q]", appAddr, name)
 			desired := NewValue(TypeRoleAssignment, map[string]any{
 				"app_role_id":     strings.ToLower(p.ID),
 				"principal_id":    principal,
-				"resource":        resourceName(resource, resAppID),
-				"resource_app_id": resAppID,
+				"resource":        resourceName(resource, b.resourceLabel(resAppID)),
+				"resource_app_id": knownAppID(resAppID),
 				"role":            p.Value,
 			})
 			k := key{resAppID, strings.ToLower(p.ID)}
@@ -461,7 +496,7 @@ func (b *builder) roleAssignments(appAddr string, sp *entra.ServicePrincipal, pe
 				delete(existing, k)
 			}
 			c := b.add(change(addr, TypeRoleAssignment, name, before, desired, DeleteThenCreate))
-			c.Parent, c.DependsOn = appAddr, []string{spAddr}
+			c.Parent, c.DependsOn = appAddr, append([]string{spAddr}, b.ownResourceDeps(resAppID)...)
 			c.Desired = &DesiredRoleAssignment{Application: appAddr, ResourceAppID: resAppID, AppRoleID: p.ID, Role: p.Value}
 			if ok {
 				c.Current = a
@@ -485,7 +520,7 @@ func (b *builder) roleAssignments(appAddr string, sp *entra.ServicePrincipal, pe
 		if resource != nil {
 			value = permissionValue(resource, a.AppRoleID, false)
 		}
-		name := roleKey(k.resource, value)
+		name := b.roleKey(k.resource, value)
 		addr := fmt.Sprintf("%s.role[%q]", appAddr, name)
 		b.add(deletion(addr, TypeRoleAssignment, name, roleAssignmentValue(a, resource), appAddr, a))
 	}

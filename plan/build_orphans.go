@@ -22,7 +22,7 @@ func (b *builder) orphanApplications() {
 	sort.Slice(orphans, func(i, j int) bool { return orphanAddress(orphans[i]) < orphanAddress(orphans[j]) })
 	for _, a := range orphans {
 		addr := orphanAddress(a)
-		b.add(deletion(addr, TypeApplication, orphanName(addr), applicationValue(a, b.snap.Resources), "", a))
+		b.add(deletion(addr, TypeApplication, orphanName(addr), b.applicationValue(a), "", a))
 		sp := b.spByAppID[strings.ToLower(a.AppID)]
 		if sp != nil {
 			c := b.add(deletion(addr+".service_principal", TypeServicePrincipal, "", servicePrincipalValue(sp), addr, sp))

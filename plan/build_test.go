@@ -84,7 +84,8 @@ func applied(t *testing.T, p *Plan, before *Snapshot) *Snapshot {
 		}
 		switch d := c.Desired.(type) {
 		case *DesiredServicePrincipal:
-			sp := &entra.ServicePrincipal{ID: id("sp"), AppID: apps[d.Application].AppID, Tags: d.Tags}
+			sp := &entra.ServicePrincipal{ID: id("sp"), AppID: apps[d.Application].AppID, Tags: d.Tags,
+				AppRoleAssignmentRequired: d.AppRoleAssignmentRequired, Notes: optional(d.Notes), LoginURL: optional(d.LoginURL)}
 			sps[d.Application] = sp
 			s.ServicePrincipals = append(s.ServicePrincipals, sp)
 		case *DesiredSecret:
@@ -103,14 +104,37 @@ func applied(t *testing.T, p *Plan, before *Snapshot) *Snapshot {
 			a.FederatedIdentityCredentials = append(a.FederatedIdentityCredentials, f)
 		}
 	}
+	// Addresses standing for appIds of applications created by the plan.
+	appID := func(id string) string {
+		if a := apps[id]; a != nil {
+			return a.AppID
+		}
+		return id
+	}
+	for _, a := range apps {
+		for i := range a.RequiredResourceAccess {
+			a.RequiredResourceAccess[i].ResourceAppID = appID(a.RequiredResourceAccess[i].ResourceAppID)
+		}
+	}
+	resourceID := func(id string) string {
+		if sp := sps[id]; sp != nil {
+			return sp.ID
+		}
+		for addr, a := range apps {
+			if a.AppID == id && sps[addr] != nil {
+				return sps[addr].ID
+			}
+		}
+		return s.Resources[id].ID
+	}
 	for _, c := range p.Changes {
 		switch d := c.Desired.(type) {
 		case *DesiredConsent:
 			s.Grants = append(s.Grants, entra.OAuth2PermissionGrant{ID: id("grant"), ClientID: sps[d.Application].ID,
-				ConsentType: "AllPrincipals", ResourceID: s.Resources[d.ResourceAppID].ID, Scope: strings.Join(d.Scopes, " ")})
+				ConsentType: "AllPrincipals", ResourceID: resourceID(d.ResourceAppID), Scope: strings.Join(d.Scopes, " ")})
 		case *DesiredRoleAssignment:
 			s.Assignments = append(s.Assignments, entra.AppRoleAssignment{ID: id("assign"), PrincipalID: sps[d.Application].ID,
-				ResourceID: s.Resources[d.ResourceAppID].ID, AppRoleID: d.AppRoleID})
+				ResourceID: resourceID(d.ResourceAppID), AppRoleID: d.AppRoleID})
 		}
 	}
 	return &s

@@ -18,13 +18,46 @@ type DesiredApplication struct {
 	// Adopt is the appId of an existing application taken over.
 	Adopt string
 	// Body is the application JSON to upsert or patch (tags included).
+	// A resourceAppId or pre-authorized appId that is an application's
+	// address ("application.x") stands for that application's appId,
+	// which apply puts in once the application exists.
 	Body entra.Application
+	// DisableFirst, when set, is written before Body: the scopes and app
+	// roles as the tenant has them, with those Body removes or changes
+	// disabled (Graph refuses to remove or change enabled ones).
+	DisableFirst *entra.Application
 }
 
 // DesiredServicePrincipal is the service principal of an application.
 type DesiredServicePrincipal struct {
-	Application string // address of the application
-	Tags        []string
+	Application               string // address of the application
+	Tags                      []string
+	AppRoleAssignmentRequired bool
+	Notes                     string
+	LoginURL                  string
+}
+
+// Settings is the write of the settings besides tags that differ from
+// cur (all that are set when cur is nil: a new service principal).
+func (d *DesiredServicePrincipal) Settings(cur *entra.ServicePrincipal) entra.ServicePrincipalPatch {
+	var p entra.ServicePrincipalPatch
+	var have entra.ServicePrincipal
+	if cur != nil {
+		have = *cur
+	}
+	if d.AppRoleAssignmentRequired != have.AppRoleAssignmentRequired {
+		v := d.AppRoleAssignmentRequired
+		p.AppRoleAssignmentRequired = &v
+	}
+	if d.Notes != derefString(have.Notes) {
+		v := d.Notes
+		p.Notes = &v
+	}
+	if d.LoginURL != derefString(have.LoginURL) {
+		v := d.LoginURL
+		p.LoginURL = &v
+	}
+	return p
 }
 
 // DesiredConsent is tenant-wide delegated consent of an app to a resource.

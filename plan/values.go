@@ -12,24 +12,26 @@ import (
 	"github.com/entraform/entraform/providers/sharepoint"
 )
 
-// permissionEntry renders one requested permission for api_permissions.
-func permissionEntry(resourceAppID, value string, delegated bool) string {
+// permissionEntry renders one requested permission for api_permissions;
+// label names the resource (graph, sharepoint, application.x, an appId).
+func permissionEntry(label, value string, delegated bool) string {
 	kind := "application"
 	if delegated {
 		kind = "delegated"
 	}
-	return fmt.Sprintf("%s: %s (%s)", entra.ResourceLabel(resourceAppID), value, kind)
+	return fmt.Sprintf("%s: %s (%s)", label, value, kind)
 }
 
 // roleKey is the key of an app role assignment's address:
 // role["Sites.Read.All"] for Microsoft Graph, role["sharepoint:Sites.Selected"]
-// for other resources, so two resources' roles of the same name never
-// collide.
-func roleKey(resourceAppID, value string) string {
+// for other resources (role["application.orders_api:Orders.Admin"] for
+// the configuration's own), so two resources' roles of the same name
+// never collide.
+func (b *builder) roleKey(resourceAppID, value string) string {
 	if strings.EqualFold(resourceAppID, entra.GraphAppID) {
 		return value
 	}
-	return entra.ResourceLabel(resourceAppID) + ":" + value
+	return b.resourceLabel(resourceAppID) + ":" + value
 }
 
 func formatTime(t *time.Time) string {
@@ -40,9 +42,9 @@ func formatTime(t *time.Time) string {
 }
 
 // applicationValue renders an application read from the tenant.
-func applicationValue(app *entra.Application, resources map[string]*entra.ServicePrincipal) cty.Value {
+func (b *builder) applicationValue(app *entra.Application) cty.Value {
 	v := map[string]any{
-		"api_permissions":  actualPermissions(app.RequiredResourceAccess, resources),
+		"api_permissions":  b.actualPermissions(app.RequiredResourceAccess),
 		"app_id":           app.AppID,
 		"display_name":     app.DisplayName,
 		"object_id":        app.ID,
@@ -77,19 +79,20 @@ func applicationValue(app *entra.Application, resources map[string]*entra.Servic
 	if app.SPA != nil {
 		v["spa_redirect_uris"] = app.SPA.RedirectURIs
 	}
+	b.extrasValue(app, v)
 	return NewValue(TypeApplication, v)
 }
 
 // actualPermissions names each requested permission by its value, looked
 // up in the resource's published scopes and roles (the id when the
 // resource does not publish it).
-func actualPermissions(rra []entra.RequiredResourceAccess, resources map[string]*entra.ServicePrincipal) []string {
+func (b *builder) actualPermissions(rra []entra.RequiredResourceAccess) []string {
 	var out []string
 	for _, r := range rra {
-		sp := resources[strings.ToLower(r.ResourceAppID)]
+		sp := b.resourceSP(r.ResourceAppID)
 		for _, a := range r.ResourceAccess {
 			delegated := strings.EqualFold(a.Type, "Scope")
-			out = append(out, permissionEntry(r.ResourceAppID, permissionValue(sp, a.ID, delegated), delegated))
+			out = append(out, permissionEntry(b.resourceLabel(r.ResourceAppID), permissionValue(sp, a.ID, delegated), delegated))
 		}
 	}
 	sort.Strings(out)
@@ -117,9 +120,13 @@ func permissionValue(sp *entra.ServicePrincipal, id string, delegated bool) stri
 
 func servicePrincipalValue(sp *entra.ServicePrincipal) cty.Value {
 	return NewValue(TypeServicePrincipal, map[string]any{
-		"app_id":    sp.AppID,
-		"object_id": sp.ID,
-		"workspace": entra.WorkspaceOf(sp.Tags),
+		"app_id":                       sp.AppID,
+		"app_role_assignment_required": sp.AppRoleAssignmentRequired,
+		"login_url":                    derefString(sp.LoginURL),
+		"notes":                        derefString(sp.Notes),
+		"object_id":                    sp.ID,
+		"tags":                         userTags(sp.Tags),
+		"workspace":                    entra.WorkspaceOf(sp.Tags),
 	})
 }
 

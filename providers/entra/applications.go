@@ -129,6 +129,24 @@ func patchBody(a Application) map[string]any {
 	if a.Tags != nil {
 		m["tags"] = a.Tags
 	}
+	if a.GroupMembershipClaims != nil {
+		m["groupMembershipClaims"] = nullIfEmpty(*a.GroupMembershipClaims)
+	}
+	if a.ServiceManagementReference != nil {
+		m["serviceManagementReference"] = nullIfEmpty(*a.ServiceManagementReference)
+	}
+	if a.Info != nil {
+		m["info"] = a.Info
+	}
+	if a.OptionalClaims != nil {
+		m["optionalClaims"] = a.OptionalClaims
+	}
+	if a.API != nil {
+		m["api"] = apiBody(a.API)
+	}
+	if a.AppRoles != nil {
+		m["appRoles"] = a.AppRoles
+	}
 	return m
 }
 
@@ -136,6 +154,30 @@ func redirectURIsBody(r *RedirectURIs) RedirectURIs {
 	out := *r
 	if out.RedirectURIs == nil {
 		out.RedirectURIs = []string{}
+	}
+	return out
+}
+
+// nullIfEmpty sends "" as null: Graph clears these properties with null.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// apiBody is application.api with nil lists sent as [] (null would be
+// refused).
+func apiBody(a *APIApplication) APIApplication {
+	out := *a
+	if out.KnownClientApplications == nil {
+		out.KnownClientApplications = []string{}
+	}
+	if out.OAuth2PermissionScopes == nil {
+		out.OAuth2PermissionScopes = []PermissionScope{}
+	}
+	if out.PreAuthorizedApplications == nil {
+		out.PreAuthorizedApplications = []PreAuthorizedApplication{}
 	}
 	return out
 }

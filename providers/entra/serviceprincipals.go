@@ -65,6 +65,39 @@ func (p *Provider) UpdateServicePrincipalTags(ctx context.Context, objectID stri
 	return nil
 }
 
+// ServicePrincipalPatch is a write of a service principal's settings;
+// nil members are left as they are.
+type ServicePrincipalPatch struct {
+	Tags                      []string
+	AppRoleAssignmentRequired *bool
+	Notes                     *string
+	LoginURL                  *string
+}
+
+// UpdateServicePrincipal writes the members of patch that are set.
+func (p *Provider) UpdateServicePrincipal(ctx context.Context, objectID string, patch ServicePrincipalPatch) error {
+	body := map[string]any{}
+	if patch.Tags != nil {
+		body["tags"] = patch.Tags
+	}
+	if patch.AppRoleAssignmentRequired != nil {
+		body["appRoleAssignmentRequired"] = *patch.AppRoleAssignmentRequired
+	}
+	if patch.Notes != nil {
+		body["notes"] = nullIfEmpty(*patch.Notes)
+	}
+	if patch.LoginURL != nil {
+		body["loginUrl"] = nullIfEmpty(*patch.LoginURL)
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	if err := p.patch(ctx, "/servicePrincipals/"+idSegment(objectID), body, p.retry()); err != nil {
+		return fmt.Errorf("updating service principal %s: %w", objectID, err)
+	}
+	return nil
+}
+
 // DeleteServicePrincipal deletes a service principal (Entra removes its
 // grants and role assignments with it). One already gone is not an error.
 func (p *Provider) DeleteServicePrincipal(ctx context.Context, objectID string) error {

@@ -22,9 +22,72 @@ type Application struct {
 	Tags                   []string                 `json:"tags,omitempty"`
 	CreatedDateTime        *time.Time               `json:"createdDateTime,omitempty"`
 
+	GroupMembershipClaims      *string           `json:"groupMembershipClaims,omitempty"`
+	ServiceManagementReference *string           `json:"serviceManagementReference,omitempty"`
+	Info                       *InformationalURL `json:"info,omitempty"`
+	OptionalClaims             *OptionalClaims   `json:"optionalClaims,omitempty"`
+	API                        *APIApplication   `json:"api,omitempty"`
+	AppRoles                   []AppRole         `json:"appRoles,omitempty"`
+
+	// Owners is filled by refresh from $expand=owners (or the owners
+	// collection); nil when not read.
+	Owners []DirectoryObject `json:"-"`
+
 	// FederatedIdentityCredentials is not part of the application JSON;
 	// refresh fills it from the federatedIdentityCredentials collection.
 	FederatedIdentityCredentials []FederatedIdentityCredential `json:"-"`
+}
+
+// InformationalURL is application.info: the branding links.
+type InformationalURL struct {
+	MarketingURL        *string `json:"marketingUrl"`
+	PrivacyStatementURL *string `json:"privacyStatementUrl"`
+	TermsOfServiceURL   *string `json:"termsOfServiceUrl"`
+	SupportURL          *string `json:"supportUrl"`
+}
+
+// OptionalClaims are the optional claims of each token type.
+type OptionalClaims struct {
+	IDToken     []OptionalClaim `json:"idToken"`
+	AccessToken []OptionalClaim `json:"accessToken"`
+	SAML2Token  []OptionalClaim `json:"saml2Token"`
+}
+
+// OptionalClaim is one optional claim.
+type OptionalClaim struct {
+	Name                 string   `json:"name"`
+	Source               *string  `json:"source"`
+	Essential            bool     `json:"essential"`
+	AdditionalProperties []string `json:"additionalProperties"`
+}
+
+// APIApplication is application.api: what the application exposes.
+type APIApplication struct {
+	RequestedAccessTokenVersion *int                       `json:"requestedAccessTokenVersion"`
+	KnownClientApplications     []string                   `json:"knownClientApplications"`
+	OAuth2PermissionScopes      []PermissionScope          `json:"oauth2PermissionScopes"`
+	PreAuthorizedApplications   []PreAuthorizedApplication `json:"preAuthorizedApplications"`
+}
+
+// PreAuthorizedApplication lets a client use scopes without consent.
+type PreAuthorizedApplication struct {
+	AppID                  string   `json:"appId"`
+	DelegatedPermissionIDs []string `json:"delegatedPermissionIds"`
+}
+
+// DirectoryObject is an owner or member: a user, group or service
+// principal, told apart by its @odata.type.
+type DirectoryObject struct {
+	ODataType         string `json:"@odata.type,omitempty"`
+	ID                string `json:"id"`
+	AppID             string `json:"appId,omitempty"`
+	DisplayName       string `json:"displayName,omitempty"`
+	UserPrincipalName string `json:"userPrincipalName,omitempty"`
+}
+
+// IsUser reports whether the object is a user.
+func (o DirectoryObject) IsUser() bool {
+	return o.ODataType == "#microsoft.graph.user" || (o.ODataType == "" && o.UserPrincipalName != "")
 }
 
 // WebApplication holds the web platform settings of an application.
@@ -107,6 +170,14 @@ type ServicePrincipal struct {
 	OAuth2PermissionScopes    []PermissionScope `json:"oauth2PermissionScopes,omitempty"`
 	AppRoleAssignmentRequired bool              `json:"appRoleAssignmentRequired,omitempty"`
 	Tags                      []string          `json:"tags,omitempty"`
+	Notes                     *string           `json:"notes,omitempty"`
+	LoginURL                  *string           `json:"loginUrl,omitempty"`
+
+	// Owners and AssignedTo are filled by refresh for the workspace's
+	// service principals (nil when not read): the owners, and the users,
+	// groups and service principals given one of its app roles.
+	Owners     []DirectoryObject   `json:"-"`
+	AssignedTo []AppRoleAssignment `json:"-"`
 }
 
 // AppRole is an application permission a resource publishes.
@@ -117,6 +188,7 @@ type AppRole struct {
 	Description        string   `json:"description,omitempty"`
 	AllowedMemberTypes []string `json:"allowedMemberTypes,omitempty"`
 	IsEnabled          bool     `json:"isEnabled"`
+	Origin             string   `json:"origin,omitempty"`
 }
 
 // PermissionScope is a delegated permission a resource publishes.
@@ -125,7 +197,11 @@ type PermissionScope struct {
 	Value                   string `json:"value"`
 	Type                    string `json:"type"`
 	AdminConsentDisplayName string `json:"adminConsentDisplayName"`
+	AdminConsentDescription string `json:"adminConsentDescription,omitempty"`
+	UserConsentDisplayName  string `json:"userConsentDisplayName,omitempty"`
+	UserConsentDescription  string `json:"userConsentDescription,omitempty"`
 	IsEnabled               bool   `json:"isEnabled"`
+	Origin                  string `json:"origin,omitempty"`
 }
 
 // OAuth2PermissionGrant is delegated consent of a client to a resource.
@@ -146,6 +222,7 @@ type AppRoleAssignment struct {
 	ResourceID           string     `json:"resourceId"`
 	AppRoleID            string     `json:"appRoleId"`
 	PrincipalDisplayName string     `json:"principalDisplayName,omitempty"`
+	PrincipalType        string     `json:"principalType,omitempty"`
 	ResourceDisplayName  string     `json:"resourceDisplayName,omitempty"`
 	CreatedDateTime      *time.Time `json:"createdDateTime,omitempty"`
 }
