@@ -2,11 +2,15 @@ package config
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
+
+// aadstsCode is how expect_error names a refusal: "AADSTS50105".
+var aadstsCode = regexp.MustCompile(`^AADSTS[0-9]+$`)
 
 // evalCheck expands a check block and decodes each instance.
 func (l *loader) evalCheck(name string, b *block, refs refSet, localVals, appVals map[string]cty.Value) hcl.Diagnostics {
@@ -41,6 +45,15 @@ func (l *loader) decodeCheck(name string, b *block, inst instance, ctx *hcl.Eval
 	c.Scopes, _, _ = d.strList(attrs, "scopes")
 	c.ExpectRoles, _, _ = d.strList(attrs, "expect_roles")
 	c.ExpectScopes, _, _ = d.strList(attrs, "expect_scopes")
+	if e, a := d.str(attrs, "expect_error"); a != nil {
+		c.ExpectError = e
+		if !aadstsCode.MatchString(e) {
+			d.errorf(a.Expr.Range(), "Invalid expected error", "%q is not an identity platform error code; write it as AADSTS followed by its number (\"AADSTS50105\").", e)
+		}
+		if len(c.ExpectRoles) > 0 || len(c.ExpectScopes) > 0 || len(b.body.blocks["request"]) > 0 {
+			d.errorf(a.Expr.Range(), "Conflicting expectations", "A check with expect_error expects no token, so it has no expect_roles, expect_scopes or request blocks; put those in a check of their own.")
+		}
+	}
 
 	seen := map[string]hcl.Range{}
 	for _, rb := range b.body.blocks["request"] {

@@ -403,8 +403,11 @@ type Check struct {
 	Scopes       []string
 	ExpectRoles  []string
 	ExpectScopes []string
-	Requests     []*Request
-	DeclRange    hcl.Range
+	// ExpectError is an AADSTS code ("AADSTS50105") the sign-in must be
+	// refused with: the check proves someone cannot get in.
+	ExpectError string
+	Requests    []*Request
+	DeclRange   hcl.Range
 }
 
 // Request is an HTTP request a check sends with the token it got.

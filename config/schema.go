@@ -114,7 +114,7 @@ var (
 
 	checkSchema = &node{
 		attrs: attrs([]string{"application", "flow"}, "scopes", "expect_roles", "expect_scopes",
-			"user", "for_each", "count"),
+			"expect_error", "user", "for_each", "count"),
 		blocks: []nested{{typ: "request", labels: []string{"name"}, body: &node{
 			attrs: attrs([]string{"url"}, "method", "status", "headers", "body"),
 		}}},

@@ -21,14 +21,16 @@
 // Start builds a Server: an ECDSA CA and server certificate for every
 // emulated host name (tls.go), the typed Store (model.go, store.go)
 // seeded with the Graph and SharePoint Online service principals, users,
-// sites and the operator app (seed.go), persisted to DataDir
+// groups (seed_groups.go), sites and the operator app (seed.go),
+// persisted to DataDir
 // (persist.go). Requests are routed by their Host header (router.go)
 // through the middleware (middleware.go): request log, latency (every
 // request), then on Graph and SharePoint hosts only FailNext, throttle and
 // error rate, then the route, with access token validation for Graph and
 // SharePoint. The identity platform is identity_*.go (discovery, client
 // authentication, scopes and consent, token grants, authorize and device
-// code), tokens are minted in issue.go and validated in tokens.go, the
+// code; who may sign in to the tenant's own APIs: identity_customapi.go),
+// tokens are minted in issue.go and validated in tokens.go, the
 // GitHub Actions OIDC emulation is github.go.
 //
 // Token signing keys are RSA (RS256). Without a DataDir they are made

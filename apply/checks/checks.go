@@ -70,6 +70,9 @@ type Result struct {
 	Claims   Claims
 	Requests []RequestResult
 	Problems []Problem
+	// Refused is the identity platform's refusal (AADSTS code and
+	// message) when the check expected one (expect_error) and got it.
+	Refused string
 	// Attempts counts the sign-ins tried (more than one after retries).
 	Attempts int
 	Duration time.Duration
@@ -141,6 +144,9 @@ const (
 	CodeUnexpectedStatus      = "unexpected_status"
 	CodeRequestFailed         = "request_failed"
 	CodeTokenNotSent          = "token_not_sent"
+	CodeNotAssigned           = "not_assigned"
+	CodeNotRefused            = "not_refused"
+	CodeRefusedOtherwise      = "refused_otherwise"
 )
 
 // Run runs the configuration's checks, or those named in only ("name",

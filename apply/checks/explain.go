@@ -62,6 +62,16 @@ func (r *checkRun) explainAADSTS(se *auth.SignInError) Problem {
 	case 70011, 28000, 1002012:
 		return Problem{Code: CodeInvalidScope, Message: fmt.Sprintf(
 			"the scopes %s were refused (AADSTS%d): a scope must name one API and one of its permissions (\"https://graph.microsoft.com/User.Read\"), or be {resource}/.default for app-only flows", strings.Join(r.target.Scopes, " "), se.AADSTS)}
+	case 50105:
+		who := "the user"
+		if r.check.User != "" {
+			who = fmt.Sprintf("the user %s", r.check.User)
+		}
+		return Problem{Code: CodeNotAssigned, transient: true, Message: fmt.Sprintf(
+			"%s is not assigned to an application whose service principal requires assignment (AADSTS50105): assign the user or one of its groups (service_principal { assignment \"...\" { principal = ... } }) and apply, or set app_role_assignment_required = false", who)}
+	case 501051:
+		return Problem{Code: CodeNotAssigned, transient: true, Message: fmt.Sprintf(
+			"%s holds no app role of %s, whose service principal requires assignment (AADSTS501051): declare one of its app roles as an application permission with admin_consent = true and apply", app, r.target.Resource)}
 	case 50034, 50126:
 		return Problem{Code: CodeUnknownUser, Message: fmt.Sprintf(
 			"the user %q cannot sign in (AADSTS%d: %s); check the check's user", r.check.User, se.AADSTS, unknownUserReason(se.AADSTS))}

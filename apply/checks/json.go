@@ -27,6 +27,7 @@ type jsonCheck struct {
 	Attempts    int           `json:"attempts"`
 	DurationMS  int64         `json:"duration_ms"`
 	Token       *jsonClaims   `json:"token"`
+	Refused     string        `json:"refused,omitempty"`
 	Requests    []jsonRequest `json:"requests"`
 	Problems    []jsonProblem `json:"problems"`
 }
@@ -75,7 +76,7 @@ func WriteJSON(w io.Writer, results []Result) error {
 		}
 		jc := jsonCheck{
 			Address: r.Address, Flow: r.Flow, Application: r.Application, OK: r.OK,
-			Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(),
+			Attempts: r.Attempts, DurationMS: r.Duration.Milliseconds(), Refused: r.Refused,
 			Requests: []jsonRequest{}, Problems: []jsonProblem{},
 		}
 		if r.Claims.Audience != "" || r.Claims.AppID != "" {

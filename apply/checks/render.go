@@ -71,6 +71,9 @@ func renderOne(w io.Writer, r Result, color, short bool) {
 	if line := claimsLine(r.Claims); line != "" {
 		fmt.Fprintln(w, "    "+paint(ansiDim, line))
 	}
+	if r.Refused != "" {
+		fmt.Fprintln(w, "    "+paint(ansiDim, "refused as expected: "+r.Refused))
+	}
 	for _, q := range r.Requests {
 		fmt.Fprintln(w, "    "+requestLine(q, paint))
 	}
@@ -115,6 +118,9 @@ func claimsLine(c Claims) string {
 		parts = append(parts, "roles="+listOrNone(c.Roles))
 	} else {
 		parts = append(parts, "scp="+listOrNone(c.Scopes))
+		if len(c.Roles) > 0 {
+			parts = append(parts, "roles="+strings.Join(c.Roles, ","))
+		}
 		if c.User != "" {
 			parts = append(parts, "upn="+c.User)
 		}

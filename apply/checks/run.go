@@ -110,6 +110,9 @@ func (r *checkRun) prepare() *Problem {
 func (r *checkRun) attempt(ctx context.Context) Result {
 	res := Result{Address: r.check.Addr, Flow: r.check.Flow, Application: r.app.Addr}
 	token, prob, err := r.acquire(ctx)
+	if r.check.ExpectError != "" {
+		return r.expectRefusal(res, token, prob, err)
+	}
 	switch {
 	case prob != nil:
 		res.Problems = append(res.Problems, *prob)

@@ -66,7 +66,8 @@ func resolveTarget(cloud endpoint.Cloud, app *config.Application, c *config.Chec
 }
 
 // scopeResource is the resource part of a scope: "https://x/Name" ->
-// "https://x"; a bare name ("User.Read") is a Graph scope.
+// "https://x", "api://x/orders/Name" -> "api://x/orders"; a bare name
+// ("User.Read") is a Graph scope.
 func scopeResource(cloud endpoint.Cloud, scope string) string {
 	i := strings.LastIndex(scope, "/")
 	if i < 0 {
@@ -74,7 +75,9 @@ func scopeResource(cloud endpoint.Cloud, scope string) string {
 	}
 	res := scope[:i]
 	if u, err := url.Parse(res); err == nil && u.Scheme != "" && u.Host != "" {
-		return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+		// A custom API's identifier URI may have a path
+		// (api://contoso.onmicrosoft.com/orders): keep it.
+		return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimSuffix(u.Path, "/")
 	}
 	return res
 }

@@ -69,6 +69,12 @@ check "bare_scope" {
   scopes      = ["User.Read"]
 }
 
+check "custom_api" {
+  application = application.flask
+  flow        = "auth_code"
+  scopes      = ["api://contoso.onmicrosoft.com/orders/Orders.Read"]
+}
+
 check "undeclared_user" {
   application = application.daemon
   flow        = "device_code"
@@ -97,6 +103,8 @@ func TestResolveTarget(t *testing.T) {
 			Scopes: []string{"https://contoso.sharepoint.com/AllSites.Read"}}},
 		{"bare_scope", target{Resource: "https://graph.microsoft.com", ResourceAppID: graph, Label: "graph", Delegated: true,
 			Scopes: []string{"User.Read"}}},
+		{"custom_api", target{Resource: "api://contoso.onmicrosoft.com/orders", Label: "api://contoso.onmicrosoft.com/orders", Delegated: true,
+			Scopes: []string{"api://contoso.onmicrosoft.com/orders/Orders.Read"}}},
 		{"undeclared_user", target{Resource: "https://graph.microsoft.com", ResourceAppID: graph, Label: "graph", Delegated: true,
 			Scopes: []string{"https://graph.microsoft.com/.default"}}},
 	}

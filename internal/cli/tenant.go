@@ -28,7 +28,7 @@ func runTenant(ctx context.Context, m *Meta, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
 	envFile := fs.String("env-file", "", "also write the KEY=VALUE lines to this file (mode 0600)")
 	dataDir := fs.String("data", "", "keep the tenant (objects, CA, keys, operator secret) in this directory across restarts")
-	seedFile := fs.String("seed", "", `JSON file of extra sites and users: {"sites":[{"path":"/sites/x","displayName":"X"}],"users":[{"userPrincipalName":"...","mfa":true}]}`)
+	seedFile := fs.String("seed", "", `JSON file of extra sites, users and groups: {"sites":[{"path":"/sites/x","displayName":"X"}],"users":[{"userPrincipalName":"...","mfa":true}],"groups":[{"displayName":"Ops","members":["..."]}]}`)
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	throttle := fs.Float64("throttle-rate", 0, "fraction of Graph/SharePoint requests answered 429 with Retry-After")
 	errRate := fs.Float64("error-rate", 0, "fraction of Graph/SharePoint requests answered 500/503/504")
