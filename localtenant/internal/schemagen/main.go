@@ -73,7 +73,7 @@ var defaultTypes = []string{
 
 type options struct {
 	commit, dir, v1, beta, betaNames, supplement, out string
-	types, fill, skip                            []string
+	types, fill, skip                                 []string
 }
 
 func run(o options) error {
