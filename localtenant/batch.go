@@ -200,7 +200,7 @@ func (s *Server) runBatchItem(outer *http.Request, it batchItem) batchResponse {
 	if len(it.Body) > 0 && !isNull(it.Body) {
 		body = bytes.NewReader(it.Body)
 	}
-	req, err := http.NewRequestWithContext(outer.Context(), strings.ToUpper(it.Method), "https://"+outer.Host+"/v1.0"+rel, body)
+	req, err := http.NewRequestWithContext(outer.Context(), strings.ToUpper(it.Method), "https://"+outer.Host+"/"+apiVersion(outer)+rel, body)
 	if err != nil {
 		return s.batchError(outer, it.ID, http.StatusBadRequest, "BadRequest", "Invalid request URL: "+err.Error())
 	}

@@ -27,7 +27,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 
 	if raw, ok := body["displayName"]; ok {
 		var v string
-		if err := decodeMember(raw, &v, "displayName", typ); err != nil {
+		if err := decodeTyped(raw, &v, "displayName", typ); err != nil {
 			return nil, err
 		}
 		if strings.TrimSpace(v) == "" {
@@ -37,7 +37,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["uniqueName"]; ok {
 		var v *string
-		if err := decodeMember(raw, &v, "uniqueName", typ); err != nil {
+		if err := decodeTyped(raw, &v, "uniqueName", typ); err != nil {
 			return nil, err
 		}
 		switch {
@@ -64,7 +64,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	} {
 		if raw, ok := body[m.name]; ok {
 			var v *string
-			if err := decodeMember(raw, &v, m.name, typ); err != nil {
+			if err := decodeTyped(raw, &v, m.name, typ); err != nil {
 				return nil, err
 			}
 			set := m.set
@@ -73,7 +73,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["signInAudience"]; ok {
 		var v string
-		if err := decodeMember(raw, &v, "signInAudience", typ); err != nil {
+		if err := decodeTyped(raw, &v, "signInAudience", typ); err != nil {
 			return nil, err
 		}
 		switch v {
@@ -85,7 +85,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["isFallbackPublicClient"]; ok {
 		var v *bool
-		if err := decodeMember(raw, &v, "isFallbackPublicClient", typ); err != nil {
+		if err := decodeTyped(raw, &v, "isFallbackPublicClient", typ); err != nil {
 			return nil, err
 		}
 		sets = append(sets, func(a *Application) { a.IsFallbackPublicClient = v })
@@ -95,7 +95,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	// public clients may use custom schemes.
 	if raw, ok := body["web"]; ok && !isNull(raw) {
 		var v WebApplication
-		if err := decodeMember(raw, &v, "web", typ); err != nil {
+		if err := decodeTyped(raw, &v, "web", typ); err != nil {
 			return nil, err
 		}
 		if err := checkRedirects(v.RedirectURIs, "web.redirectUris", false); err != nil {
@@ -105,7 +105,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["spa"]; ok && !isNull(raw) {
 		var v SpaApplication
-		if err := decodeMember(raw, &v, "spa", typ); err != nil {
+		if err := decodeTyped(raw, &v, "spa", typ); err != nil {
 			return nil, err
 		}
 		if err := checkRedirects(v.RedirectURIs, "spa.redirectUris", false); err != nil {
@@ -115,7 +115,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["publicClient"]; ok && !isNull(raw) {
 		var v PublicClientApplication
-		if err := decodeMember(raw, &v, "publicClient", typ); err != nil {
+		if err := decodeTyped(raw, &v, "publicClient", typ); err != nil {
 			return nil, err
 		}
 		if err := checkRedirects(v.RedirectURIs, "publicClient.redirectUris", true); err != nil {
@@ -125,7 +125,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["identifierUris"]; ok {
 		var v []string
-		if err := decodeMember(raw, &v, "identifierUris", typ); err != nil {
+		if err := decodeTyped(raw, &v, "identifierUris", typ); err != nil {
 			return nil, err
 		}
 		for _, u := range v {
@@ -142,7 +142,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["requiredResourceAccess"]; ok {
 		var v []RequiredResourceAccess
-		if err := decodeMember(raw, &v, "requiredResourceAccess", typ); err != nil {
+		if err := decodeTyped(raw, &v, "requiredResourceAccess", typ); err != nil {
 			return nil, err
 		}
 		for _, rra := range v {
@@ -159,7 +159,7 @@ func decodeApplication(st *Store, body map[string]json.RawMessage, existing *App
 	}
 	if raw, ok := body["tags"]; ok {
 		var v []string
-		if err := decodeMember(raw, &v, "tags", typ); err != nil {
+		if err := decodeTyped(raw, &v, "tags", typ); err != nil {
 			return nil, err
 		}
 		for _, t := range v {
@@ -234,7 +234,7 @@ type keyCredentialInput struct {
 func decodeKeyCredentials(raw json.RawMessage, current []KeyCredential, now time.Time) ([]KeyCredential, error) {
 	const typ = "KeyCredential"
 	var in []keyCredentialInput
-	if err := decodeMember(raw, &in, "keyCredentials", "Application"); err != nil {
+	if err := decodeTyped(raw, &in, "keyCredentials", "Application"); err != nil {
 		return nil, err
 	}
 	out := []KeyCredential{}

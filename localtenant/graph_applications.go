@@ -29,8 +29,8 @@ var applicationFilter = filterSchema{Type: "Application", Props: []string{
 // applicationView renders an application, with its federated
 // credentials inlined when $expand asked for them (as this replica sees
 // them). Call it under the store lock.
-func applicationView(st *Store, a *Application, expand []string) map[string]any {
-	m := toMap(a)
+func applicationView(st *Store, ver string, a *Application, expand []string) map[string]any {
+	m := applicationJSON(ver, a)
 	if len(expand) > 0 {
 		fics := []any{}
 		for _, f := range st.federatedCredentials(a, false) {
@@ -40,18 +40,6 @@ func applicationView(st *Store, a *Application, expand []string) map[string]any 
 	}
 	return m
 }
-
-// Application members a client may write, may not write, and those Graph
-// has but the local tenant does not model.
-var (
-	appWritable    = []string{"displayName", "uniqueName", "description", "signInAudience", "web", "publicClient", "spa", "isFallbackPublicClient", "identifierUris", "requiredResourceAccess", "keyCredentials", "tags", "notes"}
-	appReadOnly    = []string{"id", "appId", "createdDateTime", "deletedDateTime", "publisherDomain", "passwordCredentials"}
-	appNotEmulated = []string{"api", "appRoles", "info", "optionalClaims", "parentalControlSettings", "verifiedPublisher", "certification",
-		"tokenEncryptionKeyId", "groupMembershipClaims", "defaultRedirectUri", "serviceManagementReference", "servicePrincipalLockConfiguration",
-		"samlMetadataUrl", "requestSignatureVerification", "isDeviceOnlyAuthSupported", "disabledByMicrosoftStatus", "addIns", "owners",
-		"federatedIdentityCredentials", "extensionProperties", "applicationTemplateId", "oauth2RequirePostResponse", "authenticationBehaviors",
-		"nativeAuthenticationApisEnabled", "signInAudienceRestrictions", "windows"}
-)
 
 // appKey names an application in a URL: by object id, appId or uniqueName.
 type appKey struct {
@@ -120,11 +108,11 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) error
 	}
 	var out map[string]any
 	err := s.write(func(st *Store) error {
-		a, err := s.newApplication(st, c, body, "")
+		a, err := s.newApplication(st, apiVersion(r), c, body, "")
 		if err != nil {
 			return err
 		}
-		out = toMap(a)
+		out = applicationJSON(apiVersion(r), a)
 		return nil
 	})
 	if err != nil {
@@ -137,8 +125,8 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) error
 // newApplication validates a create body and stores the application,
 // owned by the caller, with every member of the body (tags included) set
 // before it becomes visible. uniqueName, when not "", is the upsert key.
-func (s *Server) newApplication(st *Store, c *Caller, body map[string]json.RawMessage, uniqueName string) (*Application, error) {
-	if err := checkProperties(body, appWritable, appReadOnly, appNotEmulated, "application"); err != nil {
+func (s *Server) newApplication(st *Store, ver string, c *Caller, body map[string]json.RawMessage, uniqueName string) (*Application, error) {
+	if err := checkEntityBody(ver, "application", body, appReadOnly); err != nil {
 		return nil, err
 	}
 	if raw, ok := body["displayName"]; !ok || isNull(raw) {
@@ -161,9 +149,13 @@ func (s *Server) newApplication(st *Store, c *Caller, body map[string]json.RawMe
 	}
 	a := &Application{}
 	apply(a)
+	a.Props = propsFromBody(nil, body, appTypedOnly)
 	normalizeApplication(a)
 	if id := callerObjectID(c); id != "" {
 		a.Owners = []string{id}
+	}
+	if err := checkApplicationRules(st, nil, a); err != nil {
+		return nil, err
 	}
 	st.addApplication(a)
 	return a, nil
@@ -181,7 +173,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) error 
 	var all page
 	s.read(func(st *Store) {
 		apps := list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) })
-		all = paginate(lq, items(apps, func(a *Application) any { return applicationView(st, a, lq.Expand) }))
+		all = paginate(lq, items(apps, func(a *Application) any { return applicationView(st, apiVersion(r), a, lq.Expand) }))
 	})
 	s.writeList(w, r, "applications", lq, all)
 	return nil
@@ -224,7 +216,7 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out map[string]any
 	err := readObject(s, call.app, func(st *Store, a *Application) error {
-		out = applicationView(st, a, expand)
+		out = applicationView(st, apiVersion(r), a, expand)
 		return nil
 	})
 	if err != nil {
@@ -255,25 +247,31 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error 
 			if !createIfMissing {
 				return notFound(k.value)
 			}
-			na, err := s.newApplication(st, call.c, body, k.value)
+			na, err := s.newApplication(st, apiVersion(r), call.c, body, k.value)
 			if err != nil {
 				return err
 			}
-			created = toMap(na)
+			created = applicationJSON(apiVersion(r), na)
 			return nil
 		}
 		if !mayTouchApp(call.c, call.level, a) {
 			return denied()
 		}
-		if err := checkProperties(body, appWritable, appReadOnly, appNotEmulated, "application"); err != nil {
+		if err := checkEntityBody(apiVersion(r), "application", body, appReadOnly); err != nil {
 			return err
 		}
 		apply, err := decodeApplication(st, body, a)
 		if err != nil {
 			return err
 		}
-		apply(a)
-		normalizeApplication(a)
+		next := a.clone()
+		apply(next)
+		next.Props = propsFromBody(a.Props, body, appTypedOnly)
+		normalizeApplication(next)
+		if err := checkApplicationRules(st, a, next); err != nil {
+			return err
+		}
+		*a = *next
 		return nil
 	})
 	if err != nil {

@@ -32,6 +32,7 @@ func TestApplicationLifecycle(t *testing.T) {
 		"signInAudience": "AzureADMyOrg",
 		"tags":           []any{"entraform:managed", "entraform:workspace:demo"},
 		"web": map[string]any{"redirectUris": []any{"http://localhost:5555/"}, "homePageUrl": nil, "logoutUrl": nil,
+			"redirectUriSettings":   []any{map[string]any{"uri": "http://localhost:5555/", "index": nil}},
 			"implicitGrantSettings": map[string]any{"enableIdTokenIssuance": false, "enableAccessTokenIssuance": false}},
 		"passwordCredentials": []any{},
 		"keyCredentials":      []any{},
@@ -62,6 +63,7 @@ func TestApplicationLifecycle(t *testing.T) {
 	gotPatch := map[string]any{"displayName": r.body["displayName"], "notes": r.body["notes"], "web": r.body["web"]}
 	wantPatch := map[string]any{"displayName": "Flask demo 2", "notes": "managed", "web": map[string]any{
 		"redirectUris": []any{"http://localhost:5555/"}, "homePageUrl": "https://example.com", "logoutUrl": nil,
+		"redirectUriSettings":   []any{map[string]any{"uri": "http://localhost:5555/", "index": nil}},
 		"implicitGrantSettings": map[string]any{"enableIdTokenIssuance": false, "enableAccessTokenIssuance": false}}}
 	if diff := cmp.Diff(wantPatch, gotPatch); diff != "" {
 		t.Errorf("after PATCH (web merges, redirectUris kept) (-want +got):\n%s", diff)

@@ -171,9 +171,10 @@ func containsExact(list []string, v string) bool {
 }
 
 // graphBase is the service root of the request's Graph host, for
-// @odata.context and @odata.nextLink: "https://graph.microsoft.com/v1.0".
+// @odata.context and @odata.nextLink: "https://graph.microsoft.com/v1.0"
+// (or /beta, for the /beta paths).
 func graphBase(r *http.Request) string {
-	return "https://" + r.Host + "/v1.0"
+	return "https://" + r.Host + "/" + apiVersion(r)
 }
 
 // contextURL is an @odata.context value: base + "/$metadata#" + fragment.
@@ -239,4 +240,15 @@ func noContent(w http.ResponseWriter) {
 // between several permission sets.
 func hasPerm(c *Caller, perms ...string) bool {
 	return c != nil && c.HasAny(perms...)
+}
+
+// decodeTyped decodes one member of a body that checkEntityBody already
+// checked against the description into a typed field of the behaviour
+// code: members the Go type does not model are ignored here (they live
+// in the entity's property bag).
+func decodeTyped(raw json.RawMessage, v any, prop, typ string) *apiError {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return badRequest("Invalid value specified for property '%s' of resource '%s'.", prop, typ)
+	}
+	return nil
 }

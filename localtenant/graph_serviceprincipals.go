@@ -23,24 +23,6 @@ var servicePrincipalFilter = filterSchema{Type: "ServicePrincipal", Props: []str
 	"id", "appId", "displayName", "tags", "servicePrincipalNames", "servicePrincipalType", "accountEnabled", "appOwnerOrganizationId",
 }}
 
-var (
-	spWritable    = []string{"appId", "tags", "appRoleAssignmentRequired", "accountEnabled", "displayName"}
-	spReadOnly    = []string{"id", "servicePrincipalType", "appOwnerOrganizationId", "deletedDateTime", "servicePrincipalNames", "appDisplayName"}
-	spNotEmulated = []string{"appRoles", "oauth2PermissionScopes", "homepage", "loginUrl", "logoutUrl", "replyUrls", "keyCredentials", "passwordCredentials",
-		"preferredSingleSignOnMode", "preferredTokenSigningKeyThumbprint", "samlSingleSignOnSettings", "notificationEmailAddresses", "info",
-		"alternativeNames", "owners", "notes", "description", "disabledByMicrosoftStatus", "verifiedPublisher", "resourceSpecificApplicationPermissions"}
-)
-
-// servicePrincipalView is a service principal as Graph shows it: its
-// stored fields plus appDisplayName (the application's name).
-func servicePrincipalView(sp *ServicePrincipal) map[string]any {
-	m := toMap(sp)
-	if _, ok := m["appDisplayName"]; !ok {
-		m["appDisplayName"] = sp.DisplayName
-	}
-	return m
-}
-
 // spKeyOf reads the service principal named by a route.
 func spKeyOf(r *http.Request) (appKey, *apiError) {
 	if id := r.PathValue("id"); id != "" {
@@ -78,9 +60,11 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) 
 	if aerr != nil {
 		return aerr
 	}
-	if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
+	ver := apiVersion(r)
+	if err := checkEntityBody(ver, "servicePrincipal", body, spReadOnly); err != nil {
 		return err
 	}
+	body = renamed(body, spScopesBeta, spScopesV1)
 	var appID string
 	if raw, ok := body["appId"]; !ok || json.Unmarshal(raw, &appID) != nil || appID == "" {
 		return badRequest("A value is required for property 'appId' of resource 'ServicePrincipal'.")
@@ -116,8 +100,12 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) 
 			return err
 		}
 		apply(sp)
+		sp.Props = propsFromBody(nil, body, spTypedOnly)
+		if err := checkServicePrincipalRules(st, nil, sp); err != nil {
+			return err
+		}
 		st.addServicePrincipal(sp)
-		out = servicePrincipalView(sp)
+		out = servicePrincipalJSON(ver, sp)
 		return nil
 	})
 	if err != nil {
@@ -133,7 +121,7 @@ func decodeServicePrincipal(body map[string]json.RawMessage) (func(*ServicePrinc
 	var sets []func(*ServicePrincipal)
 	if raw, ok := body["tags"]; ok {
 		var v []string
-		if err := decodeMember(raw, &v, "tags", typ); err != nil {
+		if err := decodeTyped(raw, &v, "tags", typ); err != nil {
 			return nil, err
 		}
 		if v == nil {
@@ -150,16 +138,30 @@ func decodeServicePrincipal(body map[string]json.RawMessage) (func(*ServicePrinc
 	} {
 		if raw, ok := body[m.name]; ok {
 			var v bool
-			if err := decodeMember(raw, &v, m.name, typ); err != nil {
+			if err := decodeTyped(raw, &v, m.name, typ); err != nil {
 				return nil, err
 			}
 			set := m.set
 			sets = append(sets, func(sp *ServicePrincipal) { set(sp, v) })
 		}
 	}
+	if raw, ok := body["appRoles"]; ok {
+		var v []AppRole
+		if err := decodeTyped(raw, &v, "appRoles", typ); err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(sp *ServicePrincipal) { sp.AppRoles = v })
+	}
+	if raw, ok := body["oauth2PermissionScopes"]; ok {
+		var v []PermissionScope
+		if err := decodeTyped(raw, &v, "oauth2PermissionScopes", typ); err != nil {
+			return nil, err
+		}
+		sets = append(sets, func(sp *ServicePrincipal) { sp.OAuth2PermissionScopes = v })
+	}
 	if raw, ok := body["displayName"]; ok {
 		var v string
-		if err := decodeMember(raw, &v, "displayName", typ); err != nil || strings.TrimSpace(v) == "" {
+		if err := decodeTyped(raw, &v, "displayName", typ); err != nil || strings.TrimSpace(v) == "" {
 			return nil, badRequest("Invalid value specified for property 'displayName' of resource '%s'.", typ)
 		}
 		sets = append(sets, func(sp *ServicePrincipal) { sp.DisplayName = v })
@@ -183,7 +185,7 @@ func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) e
 	var all page
 	s.read(func(st *Store) {
 		sps := list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) })
-		all = paginate(lq, items(sps, func(sp *ServicePrincipal) any { return servicePrincipalView(sp) }))
+		all = paginate(lq, items(sps, func(sp *ServicePrincipal) any { return servicePrincipalJSON(apiVersion(r), sp) }))
 	})
 	s.writeList(w, r, "servicePrincipals", lq, all)
 	return nil
@@ -209,7 +211,7 @@ func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) err
 	}
 	var out map[string]any
 	err := readObject(s, call.sp, func(st *Store, sp *ServicePrincipal) error {
-		out = servicePrincipalView(sp)
+		out = servicePrincipalJSON(apiVersion(r), sp)
 		return nil
 	})
 	if err != nil {
@@ -229,9 +231,10 @@ func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) e
 		return aerr
 	}
 	err := writeObject(s, call.sp, func(st *Store, sp *ServicePrincipal) error {
-		if err := checkProperties(body, spWritable, spReadOnly, spNotEmulated, "servicePrincipal"); err != nil {
+		if err := checkEntityBody(apiVersion(r), "servicePrincipal", body, spReadOnly); err != nil {
 			return err
 		}
+		body = renamed(body, spScopesBeta, spScopesV1)
 		if raw, ok := body["appId"]; ok {
 			var v string
 			if json.Unmarshal(raw, &v) != nil || !strings.EqualFold(v, sp.AppID) {
@@ -242,7 +245,13 @@ func (s *Server) patchServicePrincipal(w http.ResponseWriter, r *http.Request) e
 		if err != nil {
 			return err
 		}
-		apply(sp)
+		next := sp.clone()
+		apply(next)
+		next.Props = propsFromBody(sp.Props, body, spTypedOnly)
+		if err := checkServicePrincipalRules(st, sp, next); err != nil {
+			return err
+		}
+		*sp = *next
 		return nil
 	})
 	if err != nil {

@@ -290,6 +290,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // Graph and SharePoint routes. A $batch dispatches its items here too,
 // having drawn their faults itself.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, kind HostKind) {
+	if kind == HostGraph {
+		r = betaAlias(r)
+	}
 	route, vals := s.router.match(kind, r.Method, r.URL.EscapedPath())
 	if route == nil {
 		s.notImplemented(w, r, kind)

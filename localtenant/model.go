@@ -51,6 +51,13 @@ type Application struct {
 	// caller holding only Application.ReadWrite.OwnedBy manages just
 	// the applications it owns; creating one makes it an owner.
 	Owners []string `json:"-"`
+
+	// Props holds every documented property a client wrote (JSON values,
+	// complex ones merged as PATCH merges them), whether or not the
+	// fields above model it: the wire JSON is rendered from the
+	// description (graphschema.json) over Props and the typed fields
+	// (see entity_application.go). Replaced, never changed in place.
+	Props map[string]any `json:"-"`
 }
 
 // WebApplication is application.web.
@@ -151,6 +158,9 @@ type ServicePrincipal struct {
 	Tags                      []string          `json:"tags"`
 	AccountEnabled            bool              `json:"accountEnabled"`
 	AppOwnerOrganizationID    *string           `json:"appOwnerOrganizationId"`
+
+	// Props is the property bag, as Application.Props.
+	Props map[string]any `json:"-"`
 }
 
 // AppRole is an application permission a resource publishes.

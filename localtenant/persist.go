@@ -19,7 +19,7 @@ type snapshot struct {
 	Version           int                                         `json:"version"`
 	TenantID          string                                      `json:"tenantId"`
 	Applications      []appRecord                                 `json:"applications"`
-	ServicePrincipals []record[*ServicePrincipal, Meta]           `json:"servicePrincipals"`
+	ServicePrincipals []spRecord                                  `json:"servicePrincipals"`
 	Grants            []record[*OAuth2PermissionGrant, Meta]      `json:"oauth2PermissionGrants"`
 	Assignments       []record[*AppRoleAssignment, Meta]          `json:"appRoleAssignments"`
 	Users             []record[*User, userInternal]               `json:"users"`
@@ -41,6 +41,14 @@ type appRecord struct {
 	Certs     map[string]credInternal                      `json:"certificates,omitempty"`
 	Federated []record[*FederatedIdentityCredential, Meta] `json:"federatedIdentityCredentials,omitempty"`
 	Owners    []string                                     `json:"owners,omitempty"`
+	Props     map[string]any                               `json:"props,omitempty"`
+}
+
+// spRecord is a service principal with its Meta and property bag.
+type spRecord struct {
+	Object   *ServicePrincipal `json:"object"`
+	Internal Meta              `json:"internal"`
+	Props    map[string]any    `json:"props,omitempty"`
 }
 
 type credInternal struct {
@@ -74,7 +82,7 @@ type sitePermInternal struct {
 func (st *Store) snapshot(tenantID string) snapshot {
 	snap := snapshot{Version: snapshotVersion, TenantID: tenantID}
 	for _, a := range st.applications(true) {
-		rec := appRecord{Object: a, Meta: a.Meta, Secrets: map[string]credInternal{}, Certs: map[string]credInternal{}, Owners: a.Owners}
+		rec := appRecord{Object: a, Meta: a.Meta, Secrets: map[string]credInternal{}, Certs: map[string]credInternal{}, Owners: a.Owners, Props: a.Props}
 		for _, p := range a.PasswordCredentials {
 			rec.Secrets[p.KeyID] = credInternal{Hash: p.SecretHash, Created: p.Created}
 		}
@@ -87,7 +95,7 @@ func (st *Store) snapshot(tenantID string) snapshot {
 		snap.Applications = append(snap.Applications, rec)
 	}
 	for _, o := range st.servicePrincipals(true) {
-		snap.ServicePrincipals = append(snap.ServicePrincipals, record[*ServicePrincipal, Meta]{o, o.Meta})
+		snap.ServicePrincipals = append(snap.ServicePrincipals, spRecord{o, o.Meta, o.Props})
 	}
 	for _, o := range st.permissionGrants(true) {
 		snap.Grants = append(snap.Grants, record[*OAuth2PermissionGrant, Meta]{o, o.Meta})
@@ -115,6 +123,7 @@ func (st *Store) restore(snap snapshot) {
 		a := rec.Object
 		a.Meta = rec.Meta
 		a.Owners = rec.Owners
+		a.Props = rec.Props
 		for i := range a.PasswordCredentials {
 			in := rec.Secrets[a.PasswordCredentials[i].KeyID]
 			a.PasswordCredentials[i].SecretHash, a.PasswordCredentials[i].Created = in.Hash, in.Created
@@ -130,7 +139,7 @@ func (st *Store) restore(snap snapshot) {
 		st.apps[a.ID] = a
 	}
 	for _, r := range snap.ServicePrincipals {
-		r.Object.Meta = r.Internal
+		r.Object.Meta, r.Object.Props = r.Internal, r.Props
 		st.sps[r.Object.ID] = r.Object
 	}
 	for _, r := range snap.Grants {
