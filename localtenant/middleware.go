@@ -303,7 +303,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, kind HostKind)
 	}
 	if !route.Public && (kind == HostGraph || kind == HostSharePoint) {
 		c, ok := s.authenticate(w, r, kind)
-		if !ok {
+		if !ok || !s.throttleGraph(w, r, kind, c) {
 			return
 		}
 		r = r.WithContext(withCaller(r.Context(), c))

@@ -19,6 +19,10 @@ type Options struct {
 	Faults           Faults       // faults injected from the start
 	RequestLog       io.Writer    // one JSON line per HTTP request: {"method","host","path","status","ms"}
 	IssuerHTTPClient *http.Client // fetches external federated issuers' discovery + JWKS; default trusts system roots + own CA
+	// GraphLimits, when set, throttles Graph identity requests as
+	// Microsoft Graph does (throttle_limits.go): DocumentedGraphLimits(size)
+	// for the published figures. nil is no throttling (beyond Faults).
+	GraphLimits *GraphLimits
 }
 
 // Faults are injected into Graph and SharePoint requests (never into the

@@ -41,10 +41,11 @@ type Server struct {
 	client   *http.Client
 	issuers  *http.Client
 
-	faults  *faultState
-	log     *requestLog
-	flows   *flowState // auth codes and device codes in flight
-	persist func(*Store) error
+	faults   *faultState
+	throttle *throttleState // Graph identity limits (Options.GraphLimits)
+	log      *requestLog
+	flows    *flowState // auth codes and device codes in flight
+	persist  func(*Store) error
 
 	closeOnce sync.Once
 	closeErr  error
@@ -72,6 +73,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		log:      &requestLog{w: opts.RequestLog},
 		flows:    newFlowState(),
 	}
+	s.throttle = newThrottleState(s.tenantID, opts.GraphLimits)
 	s.store = newStore(s.clock)
 	s.store.delay = opts.Faults.ReplicationDelay
 	if err := s.setupKeys(); err != nil {
