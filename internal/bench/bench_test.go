@@ -38,8 +38,15 @@ func serveTenant(args []string) int {
 	latency := fs.Duration("latency", 0, "")
 	seedFile := fs.String("seed", "", "")
 	logFile := fs.String("request-log", "", "")
+	limits := fs.String("graph-limits", "", "")
+	size := fs.String("tenant-size", "", "")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	graphLimits, err := tenantSpec{limits: *limits, size: *size}.graphLimits()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -54,7 +61,7 @@ func serveTenant(args []string) int {
 		return 1
 	}
 	defer f.Close()
-	srv, err := localtenant.Start(ctx, localtenant.Options{Seed: seed, Faults: localtenant.Faults{Latency: *latency}, RequestLog: f})
+	srv, err := localtenant.Start(ctx, localtenant.Options{Seed: seed, Faults: localtenant.Faults{Latency: *latency}, RequestLog: f, GraphLimits: graphLimits})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

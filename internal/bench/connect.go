@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/entraform/entraform/auth"
 	"github.com/entraform/entraform/config"
@@ -21,15 +22,15 @@ import (
 // $batch, except for the naive refresh or with opts.NoCoalesce),
 // providers. The first request signs in. The caller closes the idle
 // connections with the returned function.
-func connect(ctx context.Context, getenv func(string) string, cacheDir string, cfg *config.Config, naive bool, opts Options) (*engine.Engine, func(), error) {
+func connect(ctx context.Context, getenv func(string) string, cacheDir string, cfg *config.Config, naive bool, opts Options, limits string) (*engine.Engine, *graph.Client, func(), error) {
 	coalesce := !naive && !opts.NoCoalesce
 	cloud, err := endpoint.CloudByName(cfg.Tenant.Cloud)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	transport, err := endpoint.Transport(getenv)
 	if err != nil {
-		return nil, nil, fmt.Errorf("endpoint transport: %w", err)
+		return nil, nil, nil, fmt.Errorf("endpoint transport: %w", err)
 	}
 	httpClient := &http.Client{Transport: transport}
 	tokens, _, err := auth.Operator(ctx, auth.OperatorOptions{
@@ -40,9 +41,14 @@ func connect(ctx context.Context, getenv func(string) string, cacheDir string, c
 		CacheDir:   cacheDir,
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("operator credential: %w", err)
+		return nil, nil, nil, fmt.Errorf("operator credential: %w", err)
+	}
+	budget, err := clientLimits(limits)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	g, err := graph.New(graph.Options{
+		Budget:         budget,
 		Tokens:         tokens,
 		Cloud:          cloud,
 		HTTPClient:     httpClient,
@@ -52,7 +58,7 @@ func connect(ctx context.Context, getenv func(string) string, cacheDir string, c
 		MaxInFlight:    engine.DefaultParallelism,
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("graph client: %w", err)
+		return nil, nil, nil, fmt.Errorf("graph client: %w", err)
 	}
 	e := &engine.Engine{
 		TenantID:   getenv("AZURE_TENANT_ID"),
@@ -61,5 +67,14 @@ func connect(ctx context.Context, getenv func(string) string, cacheDir string, c
 		Naive:      naive,
 		Coalescing: coalesce,
 	}
-	return e, transport.CloseIdleConnections, nil
+	return e, g, transport.CloseIdleConnections, nil
+}
+
+// clientLimits are the quotas the client paces itself by for the
+// tenant's -graph-limits setting: none when the tenant has none.
+func clientLimits(setting string) (*graph.Limits, error) {
+	if setting == "" || setting == "off" {
+		return nil, nil
+	}
+	return graph.LimitsFromSetting(setting, os.ReadFile)
 }

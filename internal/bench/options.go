@@ -41,6 +41,19 @@ type Options struct {
 	// the tenants in this process (tests do; the tenant is idle while the
 	// offline phases are measured, but its heap is in the process).
 	TenantCommand []string
+	// GraphLimits is the local tenant's -graph-limits: "" or "off" for
+	// none, "documented" for Microsoft Graph's published identity limits,
+	// or a limits file. The Graph client paces itself by the same limits
+	// (graph.Options.Budget; none when off).
+	GraphLimits string
+	// TenantSize is the tenant's -tenant-size: small (default), medium or
+	// large. The client paces itself by the small tenant's figures.
+	TenantSize string
+	// NoOpOnly measures only the no-op plans of each size: the workspace
+	// is applied first with the limits off (as a fast set-up, not
+	// measured), then the limits are switched on. The tenant runs in
+	// this process (the switch needs it).
+	NoOpOnly bool
 	// Progress receives a line per measurement; nil for none.
 	Progress io.Writer
 }

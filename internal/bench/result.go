@@ -46,6 +46,20 @@ type Measurement struct {
 	Changes int `json:"changes"`
 	// Rounds is apply.Result.Rounds: the dependency depth the apply walked.
 	Rounds int `json:"rounds,omitempty"`
+	// Budget is what the Graph client's pacing counted during the run
+	// (graph.BudgetStats): identity requests sent ($batch items one by
+	// one, retries again), writes among them, 429 answers, and the waits
+	// for budget. Zero when the client did not pace itself.
+	Budget BudgetCounts `json:"budget"`
+}
+
+// BudgetCounts are the Graph client's pacing figures of one run.
+type BudgetCounts struct {
+	Requests  int           `json:"identity_requests"`
+	Writes    int           `json:"identity_writes"`
+	Throttled int           `json:"throttled"`
+	Waits     int           `json:"waits"`
+	Waited    time.Duration `json:"waited_ns"`
 }
 
 // Phases are the wall times of a plan's steps.
@@ -68,12 +82,18 @@ type Report struct {
 	CoalesceWindow time.Duration `json:"coalesce_window_ns,omitempty"`
 	// TenantInProcess is true when the local tenants ran in the measured
 	// process rather than in child processes.
-	TenantInProcess bool            `json:"tenant_in_process"`
-	Sizes           []int           `json:"sizes"`
-	Latencies       []time.Duration `json:"latencies_ns"`
-	Measurements    []Measurement   `json:"measurements"`
-	Started         time.Time       `json:"started"`
-	Elapsed         time.Duration   `json:"elapsed_ns"`
+	TenantInProcess bool `json:"tenant_in_process"`
+	// GraphLimits and TenantSize are the tenants' -graph-limits and
+	// -tenant-size ("" is off).
+	GraphLimits string `json:"graph_limits,omitempty"`
+	TenantSize  string `json:"tenant_size,omitempty"`
+	// NoOpOnly: only the no-op plans were measured (Options.NoOpOnly).
+	NoOpOnly     bool            `json:"noop_only,omitempty"`
+	Sizes        []int           `json:"sizes"`
+	Latencies    []time.Duration `json:"latencies_ns"`
+	Measurements []Measurement   `json:"measurements"`
+	Started      time.Time       `json:"started"`
+	Elapsed      time.Duration   `json:"elapsed_ns"`
 }
 
 // find returns the measurements of one run of one size, in latency order.

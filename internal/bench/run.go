@@ -17,6 +17,7 @@ import (
 	"github.com/entraform/entraform/localtenant"
 	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/plan/render"
+	"github.com/entraform/entraform/providers/graph"
 )
 
 // Run measures every size at every latency and returns the report. It
@@ -30,7 +31,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		Parallelism:     opts.Parallelism,
 		Coalesce:        !opts.NoCoalesce,
 		CoalesceWindow:  opts.CoalesceWindow,
-		TenantInProcess: len(opts.TenantCommand) == 0,
+		TenantInProcess: len(opts.TenantCommand) == 0 || opts.NoOpOnly,
+		GraphLimits:     opts.GraphLimits,
+		TenantSize:      opts.TenantSize,
+		NoOpOnly:        opts.NoOpOnly,
 		Sizes:           opts.Sizes,
 		Latencies:       opts.Latencies,
 		Started:         time.Now(),
@@ -75,13 +79,17 @@ type sizeRun struct {
 	tenant tenantServer
 	getenv func(string) string
 	out    []Measurement
+	// limits is the Graph limits setting of the tenant now (the client
+	// paces itself by the same).
+	limits string
 }
 
 func (r *sizeRun) run(ctx context.Context) (_ []Measurement, err error) {
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
 		return nil, err
 	}
-	spec := tenantSpec{latency: r.latency, seed: &localtenant.Seed{}, dir: r.dir}
+	r.limits = r.opts.GraphLimits
+	spec := tenantSpec{latency: r.latency, seed: &localtenant.Seed{}, dir: r.dir, limits: r.opts.GraphLimits, size: r.opts.TenantSize}
 	for _, p := range workload.SitePaths(r.n) {
 		spec.seed.Sites = append(spec.seed.Sites, localtenant.SeedSite{Path: p, DisplayName: "Benchmark " + filepath.Base(p)})
 	}
@@ -91,7 +99,13 @@ func (r *sizeRun) run(ctx context.Context) (_ []Measurement, err error) {
 		}
 		spec.requestLog = filepath.Join(r.opts.RequestLogDir, fmt.Sprintf("requests-n%d-%s.jsonl", r.n, latencyName(r.latency)))
 	}
-	r.tenant, err = startTenant(ctx, r.opts.TenantCommand, spec)
+	command := r.opts.TenantCommand
+	if r.opts.NoOpOnly {
+		// Set up fast: no latency, no limits; switched on below.
+		command = nil
+		spec.latency, spec.limits, r.limits = 0, "", ""
+	}
+	r.tenant, err = startTenant(ctx, command, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +131,13 @@ func (r *sizeRun) run(ctx context.Context) (_ []Measurement, err error) {
 	if err := r.apply(ctx, RunApply, created); err != nil {
 		return r.out, err
 	}
+	if r.opts.NoOpOnly {
+		r.out = nil
+		spec.latency, spec.limits, r.limits = r.latency, r.opts.GraphLimits, r.opts.GraphLimits
+		if err := r.tenant.(*inProcess).setLimits(spec); err != nil {
+			return nil, err
+		}
+	}
 
 	// Nothing changed.
 	for _, mode := range r.modes() {
@@ -125,6 +146,9 @@ func (r *sizeRun) run(ctx context.Context) (_ []Measurement, err error) {
 			return r.out, err
 		}
 		p.close()
+	}
+	if r.opts.NoOpOnly {
+		return r.out, nil
 	}
 
 	// 1% of the applications renamed.
@@ -172,6 +196,7 @@ type expect struct {
 // planned is a plan with what it takes to apply it.
 type planned struct {
 	engine *engine.Engine
+	graph  *graph.Client
 	close  func()
 	cfg    *config.Config
 	plan   *plan.Plan
@@ -198,7 +223,7 @@ func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *p
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("loading the configuration: %w", diags)
 	}
-	e, closeIdle, err := connect(ctx, r.getenv, filepath.Join(r.dir, ".cache"), cfg, mode == ModeNaive, r.opts)
+	e, g, closeIdle, err := connect(ctx, r.getenv, filepath.Join(r.dir, ".cache"), cfg, mode == ModeNaive, r.opts, r.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +249,7 @@ func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *p
 		return nil, fmt.Errorf("rendering the plan: %w", err)
 	}
 	m.CPU, m.CPUKnown, m.Allocated, m.PeakHeap = meter.cpu, meter.cpuOK, meter.allocated, meter.peak
+	m.Budget = budgetDelta(graph.BudgetStats{}, g.BudgetStats())
 	if err := r.repeatOffline(&m, snap); err != nil {
 		return nil, err
 	}
@@ -239,7 +265,7 @@ func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *p
 		return nil, fmt.Errorf("%s (%s): the plan has %d creates, %d updates and %d other changes; want %d creates and %d updates",
 			run, mode, creates, updates, others, want.creates, want.updates)
 	}
-	return &planned{engine: e, close: closeIdle, cfg: cfg, plan: p, snap: snap}, nil
+	return &planned{engine: e, graph: g, close: closeIdle, cfg: cfg, plan: p, snap: snap}, nil
 }
 
 // repeatOffline runs parse + expand, diff and render again on the same
@@ -286,16 +312,18 @@ func (r *sizeRun) apply(ctx context.Context, run string, p *planned) error {
 	}
 	m := Measurement{N: r.n, Run: run, Mode: ModeBulk, Latency: r.latency}
 	start := time.Now()
+	before := p.graph.BudgetStats()
 	res := p.engine.Apply(ctx, p.cfg, p.plan, p.snap, engine.ApplyOptions{Parallelism: r.opts.Parallelism})
 	m.Wall = time.Since(start)
+	m.Budget = budgetDelta(before, p.graph.BudgetStats())
 	if err := r.record(&m); err != nil {
 		return err
 	}
 	m.Changes = len(res.Applied)
 	m.Rounds = res.Rounds
 	r.out = append(r.out, m)
-	fmt.Fprintf(r.opts.Progress, "N=%-5d %5s  %-18s %-5s  %5d requests  %9s  %d rounds\n",
-		r.n, latencyName(r.latency), run, ModeBulk, m.Requests, m.Wall.Round(time.Millisecond), m.Rounds)
+	fmt.Fprintf(r.opts.Progress, "N=%-5d %5s  %-18s %-5s  %5d requests  %9s  %d rounds  %d identity requests, %d throttled, %d waits\n",
+		r.n, latencyName(r.latency), run, ModeBulk, m.Requests, m.Wall.Round(time.Millisecond), m.Rounds, m.Budget.Requests, m.Budget.Throttled, m.Budget.Waits)
 	if !res.OK() {
 		var errs []error
 		for _, f := range res.Failed {
@@ -318,6 +346,17 @@ func (r *sizeRun) record(m *Measurement) error {
 	c := countRequests(recs)
 	m.Requests, m.SignIn, m.Errors, m.ByKind = c.API, c.SignIn, c.Errors, c.ByKind
 	return nil
+}
+
+// budgetDelta is what the client's pacing counted between two snapshots.
+func budgetDelta(before, after graph.BudgetStats) BudgetCounts {
+	return BudgetCounts{
+		Requests:  after.Requests - before.Requests,
+		Writes:    after.Writes - before.Writes,
+		Throttled: after.Throttled - before.Throttled,
+		Waits:     after.Waits - before.Waits,
+		Waited:    after.Waited - before.Waited,
+	}
 }
 
 // timed runs f as a metered phase and returns its wall time.

@@ -35,6 +35,31 @@ type tenantSpec struct {
 	seed       *localtenant.Seed
 	dir        string // scratch files (seed, env file, log of a child)
 	requestLog string // where the request log goes; "" for none kept
+	limits     string // -graph-limits: "", off, documented or a file
+	size       string // -tenant-size
+}
+
+// graphLimits are spec's limits for a tenant in this process.
+func (spec tenantSpec) graphLimits() (*localtenant.GraphLimits, error) {
+	size := localtenant.TenantSmall
+	if spec.size != "" {
+		var err error
+		if size, err = localtenant.ParseTenantSize(spec.size); err != nil {
+			return nil, err
+		}
+	}
+	switch spec.limits {
+	case "", "off":
+		return nil, nil
+	case "documented":
+		l := localtenant.DocumentedGraphLimits(size)
+		return &l, nil
+	}
+	l, err := localtenant.LoadGraphLimits(spec.limits)
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
 }
 
 // startTenant starts the tenant in this process, or with command when it
@@ -55,7 +80,11 @@ type inProcess struct {
 
 func startInProcess(ctx context.Context, spec tenantSpec) (*inProcess, error) {
 	t := &inProcess{}
-	opts := localtenant.Options{Seed: spec.seed, Faults: localtenant.Faults{Latency: spec.latency}}
+	limits, err := spec.graphLimits()
+	if err != nil {
+		return nil, err
+	}
+	opts := localtenant.Options{Seed: spec.seed, Faults: localtenant.Faults{Latency: spec.latency}, GraphLimits: limits}
 	if spec.requestLog != "" {
 		f, err := os.Create(spec.requestLog)
 		if err != nil {
@@ -79,6 +108,17 @@ func (t *inProcess) env() map[string]string {
 		vars[kv.Key] = kv.Value
 	}
 	return vars
+}
+
+// setLimits switches the tenant's Graph limits (and latency).
+func (t *inProcess) setLimits(spec tenantSpec) error {
+	l, err := spec.graphLimits()
+	if err != nil {
+		return err
+	}
+	t.srv.SetFaults(localtenant.Faults{Latency: spec.latency})
+	t.srv.SetGraphLimits(l)
+	return nil
 }
 
 func (t *inProcess) mark() error {
@@ -157,6 +197,12 @@ func startChild(ctx context.Context, command []string, spec tenantSpec) (*child,
 	}
 	args := append(append([]string(nil), command[1:]...),
 		"-latency", spec.latency.String(), "-seed", seedFile, "-request-log", c.log)
+	if spec.limits != "" {
+		args = append(args, "-graph-limits", spec.limits)
+	}
+	if spec.size != "" {
+		args = append(args, "-tenant-size", spec.size)
+	}
 	c.cmd = exec.Command(command[0], args...)
 	c.cmd.Stderr = &c.stderr
 	stdout, err := c.cmd.StdoutPipe()

@@ -148,7 +148,12 @@ func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Clien
 	if err != nil {
 		return nil, err
 	}
+	limits, err := m.graphLimits()
+	if err != nil {
+		return nil, err
+	}
 	return graph.New(graph.Options{
+		Budget:     limits,
 		Tokens:     tokens,
 		Cloud:      cloud,
 		HTTPClient: httpClient,

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/entraform/entraform/auth"
@@ -62,8 +63,26 @@ type session struct {
 	tenantID   string
 	httpClient *http.Client
 	operator   auth.Description
+	// graph is the Graph client (its budget's figures feed the apply's
+	// progress line).
+	graph *graph.Client
 	// snapshot is the tenant as the last plan read it.
 	snapshot *plan.Snapshot
+}
+
+// graphLimits are the quotas the Graph client paces itself by:
+// ENTRAFORM_GRAPH_LIMITS = documented (the default), off, or a limits
+// file (the format of tenant serve -graph-limits).
+func (m *Meta) graphLimits() (*graph.Limits, error) {
+	v := strings.TrimSpace(m.Getenv("ENTRAFORM_GRAPH_LIMITS"))
+	if v != "" && v != "off" && v != "documented" {
+		v = m.Path(v)
+	}
+	l, err := graph.LimitsFromSetting(v, os.ReadFile)
+	if err != nil {
+		return nil, fmt.Errorf("ENTRAFORM_GRAPH_LIMITS: %w", err)
+	}
+	return l, nil
 }
 
 // connect signs the operator in (lazily: the first request does) and
@@ -92,7 +111,12 @@ func (m *Meta) connect(ctx context.Context, cfg *config.Config) (*session, error
 	// Concurrent requests share $batch requests, except in the naive
 	// refresh, the benchmark's one-request-per-object baseline.
 	naive := m.Getenv("ENTRAFORM_NAIVE_REFRESH") == "1"
+	limits, err := m.graphLimits()
+	if err != nil {
+		return nil, err
+	}
 	g, err := graph.New(graph.Options{
+		Budget:      limits,
 		Tokens:      tokens,
 		Cloud:       cloud,
 		HTTPClient:  httpClient,
@@ -123,5 +147,6 @@ func (m *Meta) connect(ctx context.Context, cfg *config.Config) (*session, error
 		tenantID:   tenantID,
 		httpClient: httpClient,
 		operator:   desc,
+		graph:      g,
 	}, nil
 }

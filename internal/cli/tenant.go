@@ -10,7 +10,7 @@ import (
 	"github.com/entraform/entraform/localtenant"
 )
 
-const tenantSynopsis = "tenant serve [-addr 127.0.0.1:0] [-env-file F] [-data DIR] [-seed F.json] [-latency 50ms] [-throttle-rate 0.1] [-error-rate 0.05] [-replication-delay 2s] [-fault-seed N] [-request-log F.jsonl]"
+const tenantSynopsis = "tenant serve [-addr 127.0.0.1:0] [-env-file F] [-data DIR] [-seed F.json] [-latency 50ms] [-throttle-rate 0.1] [-error-rate 0.05] [-replication-delay 2s] [-fault-seed N] [-graph-limits off|documented|F.json] [-tenant-size small|medium|large] [-request-log F.jsonl]"
 
 // runTenant is `entraform tenant serve`: it runs the local tenant until
 // interrupted and prints the KEY=VALUE lines that point entraform (and
@@ -35,6 +35,8 @@ func runTenant(ctx context.Context, m *Meta, args []string) int {
 	delay := fs.Duration("replication-delay", 0, "new objects stay invisible to reads, references and tokens this long")
 	faultSeed := fs.Int64("fault-seed", 0, "seed of the fault sequence (same seed, same faults)")
 	requestLog := fs.String("request-log", "", "append one JSON line per request to this file")
+	graphLimits := fs.String("graph-limits", "off", "throttle Graph identity requests: off, documented (Microsoft Graph's published limits), or a limits JSON file")
+	tenantSize := fs.String("tenant-size", "small", "tenant size for -graph-limits documented: small (3,500 resource units per 10 s), medium (5,000) or large (8,000)")
 	if ok, code := parseFlags(m, fs, args[1:]); !ok {
 		return code
 	}
@@ -59,6 +61,12 @@ func runTenant(ctx context.Context, m *Meta, args []string) int {
 			Seed:             *faultSeed,
 		},
 	}
+	limits, err := graphLimitsFlag(m, *graphLimits, *tenantSize)
+	if err != nil {
+		m.Errorf("%v", err)
+		return ExitError
+	}
+	opts.GraphLimits = limits
 	if *seedFile != "" {
 		seed, err := localtenant.LoadSeed(m.Path(*seedFile))
 		if err != nil {
@@ -109,6 +117,26 @@ func runTenant(ctx context.Context, m *Meta, args []string) int {
 		return ExitError
 	}
 	return ExitOK
+}
+
+// graphLimitsFlag reads -graph-limits and -tenant-size: nil for off.
+func graphLimitsFlag(m *Meta, value, size string) (*localtenant.GraphLimits, error) {
+	sz, err := localtenant.ParseTenantSize(size)
+	if err != nil {
+		return nil, fmt.Errorf("-tenant-size: %w", err)
+	}
+	switch value {
+	case "", "off":
+		return nil, nil
+	case "documented":
+		l := localtenant.DocumentedGraphLimits(sz)
+		return &l, nil
+	}
+	l, err := localtenant.LoadGraphLimits(m.Path(value))
+	if err != nil {
+		return nil, fmt.Errorf("-graph-limits: %w", err)
+	}
+	return &l, nil
 }
 
 // writeTenantEnvFile writes a file only its owner can read, replacing any

@@ -353,6 +353,7 @@ func (c *Client) sendGroup(ctx context.Context, items []BatchRequest, idx []int,
 			return fmt.Errorf("batch: no response for request %q (%s %s)", r.ID, r.Method, r.URL)
 		}
 		br := BatchResponse{ID: r.ID, Status: w.Status, Headers: w.Headers, Body: w.Body}
+		c.observeBatchItem(w.Status, w.Headers)
 		switch {
 		case w.Status < 100 || w.Status > 599:
 			br.Err = fmt.Errorf("batch: the response for request %q (%s %s) has no valid status (%d)", r.ID, r.Method, r.URL, w.Status)

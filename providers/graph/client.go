@@ -24,6 +24,8 @@ type Client struct {
 	base  string // https://graph.microsoft.com/v1.0
 	http  *http.Client
 	cfg   *config
+	// budget paces identity requests (Options.Budget); nil for none.
+	budget *budget
 }
 
 // config is the resolved Options shared by the transports.
@@ -129,13 +131,18 @@ func New(opts Options) (*Client, error) {
 	}
 	cloud := opts.Cloud.OrPublic()
 	var rt http.RoundTripper = &authTransport{next: base, tokens: opts.Tokens, cloud: cloud}
+	var bud *budget
+	if opts.Budget != nil {
+		bud = newBudget(*opts.Budget, cfg.now, cfg.sleep)
+		rt = &budgetTransport{next: rt, b: bud, cloud: cloud}
+	}
 	rt = &retryTransport{next: rt, cfg: cfg}
 
 	hc := &http.Client{Transport: rt}
 	if opts.HTTPClient != nil {
 		hc.CheckRedirect = opts.HTTPClient.CheckRedirect
 	}
-	return &Client{cloud: cloud, base: cloud.GraphBaseURL(), http: hc, cfg: cfg}, nil
+	return &Client{cloud: cloud, base: cloud.GraphBaseURL(), http: hc, cfg: cfg, budget: bud}, nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -56,6 +56,13 @@ type Options struct {
 	// context.
 	MaxInFlight int
 
+	// Budget, when set, paces the client's Graph identity requests by
+	// these quotas and the documented request costs (DocumentedLimits,
+	// LimitsFromSetting): a request waits for budget rather than being
+	// sent into a 429. Retry-After and Graph's rate headers correct it.
+	// nil sends at once.
+	Budget *Limits
+
 	// Sleep waits d or until ctx is done (tests replace it); default a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now is the clock; default time.Now.

@@ -28,8 +28,10 @@ func Changes(n int) int {
 	return max(1, (n+99)/100)
 }
 
-// SiteCount is the number of site grants (and sites) for n applications.
-func SiteCount(n int) int { return n / 10 }
+// SiteCount is the number of site grants (and sites) for n applications:
+// one per ten applications, at most 500 (the 10,000-application no-op
+// plan of issue 14 has 500).
+func SiteCount(n int) int { return min(n/10, 500) }
 
 // SitePaths are the server-relative paths of the sites a configuration
 // of n applications grants on; the tenant must have them.
