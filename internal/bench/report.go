@@ -50,6 +50,15 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("\n")
 		writeTable(&b, []string{"target (N=1000)", "measured", "met"}, t)
 	}
+	if r.GraphLimits != "" {
+		// Reports saved before Graph limits were modelled have none.
+		b.WriteString("\n")
+		r.writeLimits(&b)
+		if g := r.limitGoals(); len(g) > 0 {
+			b.WriteString("\n")
+			writeTable(&b, []string{"goal (issue 14)", "measured", "met"}, g)
+		}
+	}
 	b.WriteString("\n")
 	r.writeKinds(&b)
 	_, err := io.WriteString(w, b.String())

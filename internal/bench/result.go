@@ -51,6 +51,16 @@ type Measurement struct {
 	// one, retries again), writes among them, 429 answers, and the waits
 	// for budget. Zero when the client did not pace itself.
 	Budget BudgetCounts `json:"budget"`
+	// Floor is, for an apply under Graph limits, the least time its
+	// identity writes can take: past each write quota's full bucket, the
+	// rest at the quota's rate (the largest over the quotas).
+	Floor time.Duration `json:"floor_ns,omitempty"`
+	// FloorRequests is, for a no-op plan, the list pages (applications,
+	// service principals, grants, role assignments at 999 a page) plus
+	// the site batches (look-ups and permission lists, 20 a batch).
+	FloorRequests int `json:"floor_requests,omitempty"`
+	// Sites is the number of site grants of the configuration.
+	Sites int `json:"sites,omitempty"`
 }
 
 // BudgetCounts are the Graph client's pacing figures of one run.

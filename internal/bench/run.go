@@ -258,6 +258,10 @@ func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *p
 	}
 	creates, updates, others := counts(p)
 	m.Changes = creates + updates + others
+	m.Sites = workload.SiteCount(r.n)
+	if run == RunPlanNoOp {
+		m.FloorRequests = 4*ceilDiv(r.n, 999) + 2*ceilDiv(m.Sites, 20)
+	}
 	r.out = append(r.out, m)
 	fmt.Fprintf(r.opts.Progress, "N=%-5d %5s  %-18s %-5s  %5d requests  %9s  cpu %s\n",
 		r.n, latencyName(r.latency), run, mode, m.Requests, m.Wall.Round(time.Millisecond), m.CPU.Round(time.Millisecond))
@@ -316,6 +320,9 @@ func (r *sizeRun) apply(ctx context.Context, run string, p *planned) error {
 	res := p.engine.Apply(ctx, p.cfg, p.plan, p.snap, engine.ApplyOptions{Parallelism: r.opts.Parallelism})
 	m.Wall = time.Since(start)
 	m.Budget = budgetDelta(before, p.graph.BudgetStats())
+	if lim, err := clientLimits(r.limits); err == nil && lim != nil {
+		m.Floor = writeFloor(*lim, m.Budget.Writes-m.Budget.Throttled)
+	}
 	if err := r.record(&m); err != nil {
 		return err
 	}
@@ -346,6 +353,20 @@ func (r *sizeRun) record(m *Measurement) error {
 	c := countRequests(recs)
 	m.Requests, m.SignIn, m.Errors, m.ByKind = c.API, c.SignIn, c.Errors, c.ByKind
 	return nil
+}
+
+// writeFloor is the least time w identity writes take under the
+// limits: what exceeds a quota's full bucket at that quota's rate.
+func writeFloor(l graph.Limits, w int) time.Duration {
+	var floor time.Duration
+	for _, q := range []graph.Quota{l.Writes, l.TenantWrites} {
+		if q.Limit <= 0 || q.Per <= 0 || w <= q.Limit {
+			continue
+		}
+		d := time.Duration(float64(w-q.Limit) / float64(q.Limit) * float64(q.Per))
+		floor = max(floor, d)
+	}
+	return floor
 }
 
 // budgetDelta is what the client's pacing counted between two snapshots.

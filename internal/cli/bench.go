@@ -16,7 +16,7 @@ import (
 // runBench runs the benchmarks of docs/BENCHMARKS.md: local tenants with
 // injected latency, plans and applies of generated configurations.
 func runBench(ctx context.Context, m *Meta, args []string) int {
-	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process] [-from-json=FILE]")
+	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process] [-graph-limits=documented|off|FILE] [-tenant-size=small] [-noop-only] [-from-json=FILE]")
 	sizes := fs.String("n", "10,100,1000", "numbers of applications, comma-separated")
 	latencies := fs.String("latency", "0,20ms,50ms", "latencies the local tenant adds to every request, comma-separated")
 	parallelism := fs.Int("parallelism", 10, "requests to the tenant an apply has in flight (each $batch carries up to 20 changes' writes)")
@@ -27,6 +27,9 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 	dir := fs.String("dir", "", "keep the generated configurations and secret files in DIR (default: a temporary directory)")
 	fromJSON := fs.String("from-json", "", "measure nothing: render the report saved by an earlier -json FILE")
 	inProcess := fs.Bool("in-process", false, "run the local tenants inside this process instead of as `entraform tenant serve` child processes")
+	graphLimits := fs.String("graph-limits", "documented", "the local tenants' Graph throttling limits (tenant serve -graph-limits): documented, off, or a limits JSON file; entraform paces itself by the same")
+	tenantSize := fs.String("tenant-size", "small", "the local tenants' size for documented limits: small, medium or large")
+	noopOnly := fs.Bool("noop-only", false, "measure only the no-op plans: apply each workspace first with the limits off (not measured), then switch them on; the tenants run in this process")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -40,6 +43,12 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 		Dir:           m.Path(*dir),
 		RequestLogDir: m.Path(*reqLog),
 		Progress:      m.Stderr,
+		GraphLimits:   *graphLimits,
+		TenantSize:    *tenantSize,
+		NoOpOnly:      *noopOnly,
+	}
+	if l := opts.GraphLimits; l != "off" && l != "documented" && l != "" {
+		opts.GraphLimits = m.Path(l)
 	}
 	if !*inProcess {
 		exe, err := os.Executable()
