@@ -42,6 +42,7 @@ type fixture struct {
 	tenant *localtenant.Server
 	engine *engine.Engine
 	cfg    *config.Config
+	tally  *apply.Tally
 }
 
 func setup(t *testing.T, text string) *fixture {
@@ -72,7 +73,8 @@ func (f *fixture) apply(t *testing.T, ctx context.Context) (*plan.Plan, *apply.R
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("plan: %v %v", err, diags)
 	}
-	return p, f.engine.Apply(ctx, f.cfg, p, snap, engine.ApplyOptions{Parallelism: 4})
+	f.tally = &apply.Tally{}
+	return p, f.engine.Apply(ctx, f.cfg, p, snap, engine.ApplyOptions{Parallelism: 4, Tally: f.tally})
 }
 
 func skipped(r *apply.Result) []string {
@@ -132,6 +134,10 @@ func TestApplySkipsTheDependantsOfAFailure(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, skipped(r)); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	// The progress display's tally saw the same.
+	if diff := cmp.Diff(apply.Counts{Total: 7, Applied: 3, Failed: 1, Skipped: 3}, f.tally.Counts()); diff != "" {
+		t.Errorf("tally (-want +got):\n%s", diff)
 	}
 	for _, addr := range []string{"application.b", "application.b.service_principal", "application.b.secret.main"} {
 		if !contains(r.Applied, addr) {

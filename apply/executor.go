@@ -28,6 +28,9 @@ type Options struct {
 	// ProgressInterval is how often a long change reports it is still
 	// running (default 10s).
 	ProgressInterval time.Duration
+	// Tally, when set, counts the changes as they finish (a progress
+	// display reads it).
+	Tally *Tally
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// ConfigDir resolves relative write_to and key file paths.
@@ -68,6 +71,9 @@ func Apply(ctx context.Context, p *plan.Plan, t Tenant, opts Options) *Result {
 		default:
 			others = append(others, c)
 		}
+	}
+	if opts.Tally != nil {
+		opts.Tally.total.Store(int64(len(deletes) + len(others)))
 	}
 	// Deletes first, leaves before roots; then everything else, roots
 	// before leaves.
@@ -176,6 +182,7 @@ func (x *executor) walk(ctx context.Context, changes []*plan.Change, deps map[st
 		}
 		failedBy[addr] = because
 		remaining--
+		x.opts.Tally.count("skipped")
 		x.result.Skipped = append(x.result.Skipped, Skip{Address: addr, Because: because})
 		for _, d := range dependants[addr] {
 			skip(d, because)
@@ -206,6 +213,7 @@ func (x *executor) walk(ctx context.Context, changes []*plan.Change, deps map[st
 		remaining--
 		if d.err != nil {
 			x.result.Failed = append(x.result.Failed, Failure{Address: d.addr, Err: d.err})
+			x.opts.Tally.count("failed")
 			failedBy[d.addr] = d.addr
 			for _, dep := range dependants[d.addr] {
 				skip(dep, d.addr)
@@ -214,6 +222,7 @@ func (x *executor) walk(ctx context.Context, changes []*plan.Change, deps map[st
 		}
 		finished[d.addr] = true
 		x.result.Applied = append(x.result.Applied, d.addr)
+		x.opts.Tally.count("applied")
 		for _, dep := range dependants[d.addr] {
 			if _, blocked := failedBy[dep]; blocked {
 				continue
@@ -229,6 +238,7 @@ func (x *executor) walk(ctx context.Context, changes []*plan.Change, deps map[st
 	for _, c := range changes {
 		if _, blocked := failedBy[c.Address]; !blocked && !finished[c.Address] {
 			x.result.Skipped = append(x.result.Skipped, Skip{Address: c.Address, Because: "interrupted"})
+			x.opts.Tally.count("skipped")
 		}
 	}
 	return maxDepth

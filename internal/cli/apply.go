@@ -16,6 +16,7 @@ import (
 	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/plan/planfile"
 	"github.com/entraform/entraform/plan/render"
+	"github.com/entraform/entraform/providers/graph"
 )
 
 type applyFlags struct {
@@ -180,12 +181,19 @@ func (m *Meta) execute(ctx context.Context, cfg *config.Config, p *plan.Plan, s 
 	}
 	var result *apply.Result
 	if p.HasChanges() {
-		opts := engine.ApplyOptions{Parallelism: af.parallelism, Progress: m.Stderr}
+		tally := &apply.Tally{}
+		var budget func() graph.BudgetStats
+		if s.graph != nil {
+			budget = s.graph.BudgetStats
+		}
+		status, progress := startApplyStatus(m.Stderr, m.StderrIsTerminal, tally, budget)
+		opts := engine.ApplyOptions{Parallelism: af.parallelism, Progress: progress, Tally: tally}
 		if af.showSecrets {
 			opts.ShowSecrets = m.Stdout
 		}
 		fmt.Fprintln(m.Stderr)
 		result = s.engine.Apply(ctx, cfg, p, s.snapshot, opts)
+		status.finish()
 		if !m.summarize(p, result) {
 			return ExitError
 		}

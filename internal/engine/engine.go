@@ -218,6 +218,8 @@ type ApplyOptions struct {
 	Parallelism int
 	Progress    io.Writer
 	ShowSecrets io.Writer
+	// Tally counts the changes as they finish (for a progress line).
+	Tally *apply.Tally
 }
 
 // DefaultParallelism is the -parallelism of an apply that names none.
@@ -239,6 +241,7 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, sn
 		TenantID:    e.TenantID,
 		Resources:   snap.Resources,
 		ShowSecrets: opts.ShowSecrets,
+		Tally:       opts.Tally,
 	}
 	if e.Coalescing {
 		ctx = graph.WithMaxInFlight(ctx, parallelism)
