@@ -27,7 +27,10 @@
 // through the middleware (middleware.go): request log, latency (every
 // request), then on Graph and SharePoint hosts only FailNext, throttle and
 // error rate, then the route, with access token validation for Graph and
-// SharePoint. The identity platform is identity_*.go (discovery, client
+// SharePoint and, for Graph identity requests ($batch items one by one),
+// the throttling limits of Options.GraphLimits (throttle.go: Microsoft
+// Graph's published identity-and-access quotas and request costs,
+// throttle_limits.go). The identity platform is identity_*.go (discovery, client
 // authentication, scopes and consent, token grants, authorize and device
 // code; who may sign in to the tenant's own APIs: identity_customapi.go),
 // tokens are minted in issue.go and validated in tokens.go, the
