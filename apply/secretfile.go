@@ -78,3 +78,50 @@ func WriteSecretFile(path, comment string, f SecretFile) error {
 	}
 	return writePrivate(path, []byte(b.String()))
 }
+
+// ForeignFileError says that a secret or key file's path holds a file
+// entraform did not write, which it refuses to replace.
+type ForeignFileError struct {
+	Path string // as the configuration writes it
+	Why  string
+}
+
+func (e *ForeignFileError) Error() string {
+	return fmt.Sprintf("%s exists and is not a file entraform wrote (%s); entraform does not overwrite it: move it away (mv %s %s.orig) or choose another path",
+		e.Path, e.Why, e.Path, e.Path)
+}
+
+// CheckSecretFileOwned returns nil when full (shown as name) does not
+// exist or is a secret file entraform wrote (it names a key id), and a
+// *ForeignFileError otherwise.
+func CheckSecretFileOwned(full, name string) error {
+	st, err := os.Lstat(full)
+	if err != nil {
+		return nil // missing (or unreadable: the write says why)
+	}
+	if !st.Mode().IsRegular() {
+		return &ForeignFileError{Path: name, Why: "it is not a regular file"}
+	}
+	f, err := ReadSecretFile(full)
+	if err != nil || f.KeyID == "" {
+		return &ForeignFileError{Path: name, Why: "it has no " + envKeyID + " line"}
+	}
+	return nil
+}
+
+// CheckKeyFileOwned returns nil when full (shown as name) does not exist
+// or is a key file entraform could have written (a PEM private key and
+// certificate), and a *ForeignFileError otherwise.
+func CheckKeyFileOwned(full, name string) error {
+	st, err := os.Lstat(full)
+	if err != nil {
+		return nil
+	}
+	if !st.Mode().IsRegular() {
+		return &ForeignFileError{Path: name, Why: "it is not a regular file"}
+	}
+	if _, err := ReadKeyFile(full); err != nil {
+		return &ForeignFileError{Path: name, Why: "it is not a PEM private key with its certificate"}
+	}
+	return nil
+}

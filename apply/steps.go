@@ -273,6 +273,12 @@ func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if d.WriteTo != "" {
+		// Before the secret exists: a file that is not ours stays as it is.
+		if err := CheckSecretFileOwned(x.path(d.WriteTo), d.WriteTo); err != nil {
+			return "", err
+		}
+	}
 	end := x.opts.Now().Add(d.ExpiresIn)
 	existing, stale := x.knownSecrets(app, d)
 	cred, err := x.tenant.AddPassword(ctx, app.ID, d.DisplayName, end, existing...)
@@ -366,6 +372,9 @@ func (x *executor) certificate(ctx context.Context, c *plan.Change) (string, err
 	path := x.path(d.PrivateKeyFile)
 	var kf KeyFile
 	if d.NewKey {
+		if err := CheckKeyFileOwned(path, d.PrivateKeyFile); err != nil {
+			return "", err
+		}
 		kf, err = GenerateKeyFile(path, fmt.Sprintf("%s (%s)", app.DisplayName, d.DisplayName), x.opts.Now(), d.ExpiresIn)
 	} else {
 		kf, err = ReadKeyFile(path)

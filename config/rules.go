@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -186,6 +187,13 @@ func checkRelPath(p string) error {
 		return fmt.Errorf("%q is absolute; write a path relative to the configuration directory", p)
 	case strings.HasSuffix(p, "/"):
 		return fmt.Errorf("%q names a directory; write a file path", p)
+	}
+	clean := path.Clean(strings.ReplaceAll(p, `\`, "/"))
+	switch {
+	case clean == "..", strings.HasPrefix(clean, "../"):
+		return fmt.Errorf("%q leaves the configuration directory (it resolves to %q); secret and key files stay inside it, e.g. in a secrets/ subdirectory", p, clean)
+	case clean == ".":
+		return fmt.Errorf("%q names the configuration directory; write a file path", p)
 	}
 	return nil
 }

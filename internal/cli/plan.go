@@ -89,6 +89,7 @@ func (m *Meta) makePlan(ctx context.Context, cfg *config.Config, opts plan.Optio
 	if diags.HasErrors() {
 		return nil, nil, ExitError
 	}
+	m.warnReadableSecrets(cfg)
 	s.snapshot = snap
 	return p, s, ExitOK
 }

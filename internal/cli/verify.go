@@ -56,6 +56,7 @@ func runVerify(ctx context.Context, m *Meta, args []string) int {
 		return ExitOK
 	}
 
+	m.warnReadableSecrets(cfg)
 	s, err := m.connect(ctx, cfg)
 	if err != nil {
 		m.Errorf("%v", err)

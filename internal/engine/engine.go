@@ -178,6 +178,9 @@ func readLocalFiles(cfg *config.Config, snap *plan.Snapshot) error {
 			if s.WriteTo == "" {
 				continue
 			}
+			if err := apply.CheckSecretFileOwned(cfg.Path(s.WriteTo), s.WriteTo); err != nil {
+				return fmt.Errorf("%s.secret.%s: %w", app.Addr, s.Name, err)
+			}
 			f, err := apply.ReadSecretFile(cfg.Path(s.WriteTo))
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
@@ -189,6 +192,9 @@ func readLocalFiles(cfg *config.Config, snap *plan.Snapshot) error {
 			}
 		}
 		for _, c := range app.Certificates {
+			if err := apply.CheckKeyFileOwned(cfg.Path(c.PrivateKeyFile), c.PrivateKeyFile); err != nil {
+				return fmt.Errorf("%s.certificate.%s: %w", app.Addr, c.Name, err)
+			}
 			f, err := apply.ReadKeyFile(cfg.Path(c.PrivateKeyFile))
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
