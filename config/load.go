@@ -255,6 +255,10 @@ func (l *loader) declare(fileBody hcl.Body) hcl.Diagnostics {
 			diags = append(diags, declareBlock(l.outputs, "output", hb, outputSchema)...)
 		case "data":
 			diags = append(diags, l.declareData(hb)...)
+		case "policy":
+			diags = append(diags, l.declarePolicy(hb)...)
+		case "ignore":
+			diags = append(diags, l.declareIgnore(hb)...)
 		}
 	}
 	return diags

@@ -36,6 +36,11 @@ type Config struct {
 	// Outputs are sorted by name. Their values are computed by EvalOutputs.
 	Outputs []*Output
 
+	// Policies are the policy blocks, in file order; Ignores the ignore
+	// blocks. Package policy evaluates them.
+	Policies []*Policy
+	Ignores  []*Ignore
+
 	state *evalState // what EvalOutputs needs to evaluate outputs again
 }
 

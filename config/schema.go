@@ -131,6 +131,8 @@ var (
 		{Type: "check", LabelNames: []string{"name"}},
 		{Type: "output", LabelNames: []string{"name"}},
 		{Type: "data", LabelNames: []string{"type", "name"}},
+		{Type: "policy", LabelNames: []string{"name"}},
+		{Type: "ignore", LabelNames: []string{"rule"}},
 	}}
 )
 

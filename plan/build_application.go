@@ -230,7 +230,7 @@ func (b *builder) resolveAtRuntime(appID string, delegated bool, ref config.Perm
 	if delegated {
 		kind = catalog.Delegated
 	}
-	perm, err := catalogOf(sp).Resolve(appID, kind, ref.Name)
+	perm, err := ResourceCatalog(sp).Resolve(appID, kind, ref.Name)
 	if err != nil {
 		b.errorf(ref.Range, "Unknown permission", "%s", err.Error())
 		return catalog.Permission{}, false
@@ -238,8 +238,8 @@ func (b *builder) resolveAtRuntime(appID string, delegated bool, ref config.Perm
 	return perm, true
 }
 
-// catalogOf builds a permission catalog from a resource service principal.
-func catalogOf(sp *entra.ServicePrincipal) *catalog.Catalog {
+// ResourceCatalog builds a permission catalog from a resource service principal.
+func ResourceCatalog(sp *entra.ServicePrincipal) *catalog.Catalog {
 	r := catalog.Resource{AppID: strings.ToLower(sp.AppID), DisplayName: sp.DisplayName}
 	for _, s := range sp.OAuth2PermissionScopes {
 		r.Scopes = append(r.Scopes, catalog.Permission{ID: s.ID, Value: s.Value, Label: s.AdminConsentDisplayName, Type: s.Type})
