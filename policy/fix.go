@@ -35,7 +35,13 @@ func permissionBlock(label string, delegated, application []string) string {
 // indent indents every line of s by n spaces, for HCL inside a message.
 func indent(s string, n int) string {
 	pad := strings.Repeat(" ", n)
-	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // names returns the names as written of a block's permissions of one kind,

@@ -169,12 +169,12 @@ func (f *facts) applicationObject(a *config.Application) object {
 		"address": cty.StringVal(a.Addr), "name": cty.StringVal(a.Name),
 		"display_name": cty.StringVal(a.DisplayName), "unique_name": cty.StringVal(a.UniqueName),
 		"sign_in_audience": cty.StringVal(a.SignInAudience), "notes": str(a.Notes), "adopt": str(a.Adopt),
-		"admin_consent": cty.BoolVal(a.AdminConsent),
+		"admin_consent":     cty.BoolVal(a.AdminConsent),
 		"web_redirect_uris": list(web), "spa_redirect_uris": list(spa), "public_client_redirect_uris": list(pub),
 		"home_page_url": str(home), "logout_url": str(logout),
 		"id_token_issuance": cty.BoolVal(idTok), "access_token_issuance": cty.BoolVal(accTok),
 		"public_client": cty.BoolVal(a.PublicClient != nil),
-		"permissions": listOf(permissionType, perms), "credentials": listOf(credentialType, creds),
+		"permissions":   listOf(permissionType, perms), "credentials": listOf(credentialType, creds),
 		"checks": listOf(checkRefType, checks), "action": f.action(a.Addr),
 	})}
 }

@@ -26,7 +26,7 @@ func highPrivilegeCatalogue() []privileged {
 			instead: "Application.ReadWrite.OwnedBy (only the applications it owns)"},
 		{re: regexp.MustCompile(`^(AppRoleAssignment|DelegatedPermissionGrant)\.ReadWrite\.All$`), graph: true,
 			why:     "it can grant any permission, to itself too",
-			instead: "nothing narrower exists; keep it to the deployment identity"},
+			instead: ""},
 		{re: regexp.MustCompile(`^(Directory|User|Group|GroupMember|Device|Domain|Organization|AdministrativeUnit|UserAuthenticationMethod|IdentityProvider|Policy|PrivilegedAccess|Synchronization)\.ReadWrite\.`), graph: true,
 			why:     "it changes directory objects across the tenant",
 			instead: "the read permission if it only reads, or the narrowest object type it writes"},
@@ -61,13 +61,17 @@ func highPrivilege(f *facts) []Finding {
 				if !e.re.MatchString(p.Value) || (e.graph && !p.isGraph()) || (p.Delegated && !e.delegated) {
 					continue
 				}
+				consider := "Nothing narrower exists: keep it to the identity that deploys."
+				if e.instead != "" {
+					consider = "Consider " + e.instead + "."
+				}
 				out = append(out, Finding{
 					Address: a.Addr,
 					Range:   p.ref.Range,
 					Summary: fmt.Sprintf("High-privilege permission %s", p.Value),
 					Detail:  fmt.Sprintf("%s asks for %s (%s, %s): %s.", a.Addr, p.Value, p.label(), p.kind(), e.why),
-					Fix: fmt.Sprintf("consider %s. If it is needed, record the review next to the application:\n%s",
-						e.instead, indent(fmt.Sprintf("ignore \"high-privilege\" {\n  address = %q\n  reason  = \"<why %s needs %s, who reviewed it>\"\n}", a.Addr, a.Name, p.Value), 2)),
+					Fix: fmt.Sprintf("%s If it is needed, record the review next to the application:\n%s",
+						consider, indent(fmt.Sprintf("ignore \"high-privilege\" {\n  address = %q\n  reason  = \"<why %s needs %s, who reviewed it>\"\n}", a.Addr, a.Name, p.Value), 2)),
 				})
 				break
 			}

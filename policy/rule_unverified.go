@@ -17,17 +17,17 @@ func unverifiedPermissions(f *facts) []Finding {
 	var out []Finding
 	for _, a := range f.cfg.Applications {
 		perms := f.perms[a.Addr]
+		appOnly, user := f.flows(a.Addr)
 		for _, p := range perms {
 			if exercised(f.checks[a.Addr], perms, p) {
 				continue
 			}
+			if p.Delegated && appOnly && !user || !p.Delegated && user && !appOnly {
+				continue // delegated-on-app-only or application-on-user-flows says more
+			}
 			name := p.Value
 			if name == "" {
 				name = p.ref.Name
-			}
-			flow, expect := "client_credentials", "expect_roles "
-			if p.Delegated {
-				flow, expect = "auth_code", "expect_scopes"
 			}
 			out = append(out, Finding{
 				Address: a.Addr,
@@ -35,8 +35,7 @@ func unverifiedPermissions(f *facts) []Finding {
 				Summary: fmt.Sprintf("Unverified permission %s", name),
 				Detail: fmt.Sprintf("No login check of %s exercises %s (%s, %s), so nothing proves the application needs it or that it works.",
 					a.Addr, name, p.label(), p.kind()),
-				Fix: fmt.Sprintf("expect it in a check that signs in as the application (or remove it if nothing uses it):\n%s",
-					indent(fmt.Sprintf("check %q {\n  application   = %s\n  flow          = %q\n  %s = [%q]\n}", a.Name+"_uses_"+strings.ToLower(strings.ReplaceAll(name, ".", "_")), a.Addr, flow, expect, name), 2)),
+				Fix: verifyFix(f, a, p, name),
 			})
 		}
 	}
@@ -79,4 +78,33 @@ func onlyOfKind(perms []perm, p perm) bool {
 		}
 	}
 	return true
+}
+
+// verifyFix says how to exercise a permission: expect it in an existing
+// check of the right kind, or add a check with a flow the application's
+// credentials allow.
+func verifyFix(f *facts, a *config.Application, p perm, name string) string {
+	attr := "expect_roles"
+	if p.Delegated {
+		attr = "expect_scopes"
+	}
+	for _, c := range f.checks[a.Addr] {
+		if p.Delegated && isUserFlow(c.Flow) || !p.Delegated && isAppOnlyFlow(c.Flow) {
+			return fmt.Sprintf("add %q to %s of %s (or remove the permission if nothing uses it).", name, attr, c.Addr)
+		}
+	}
+	flow := "auth_code"
+	switch {
+	case p.Delegated && a.PublicClient != nil:
+		flow = "device_code"
+	case p.Delegated:
+	case len(a.FederatedCredentials) > 0:
+		flow = "federated"
+	case len(a.Certificates) > 0:
+		flow = "certificate"
+	default:
+		flow = "client_credentials"
+	}
+	return fmt.Sprintf("add a login check that expects it (or remove the permission if nothing uses it):\n%s",
+		indent(fmt.Sprintf("check %q {\n  %-*s = %s\n  %-*s = %q\n  %s = [%q]\n}", a.Name+"_signs_in", len(attr), "application", a.Addr, len(attr), "flow", flow, attr, name), 2))
 }

@@ -29,8 +29,9 @@ application "flask" {
   admin_consent = true
 
   secret "web" {
-    expires_in = "180d"
-    write_to   = "secrets/flask.env"
+    expires_in    = "180d"
+    rotate_before = "30d"
+    write_to      = "secrets/flask.env"
   }
 }
 

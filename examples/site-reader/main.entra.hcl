@@ -23,7 +23,8 @@ application "site_lister" {
   admin_consent = true
 
   secret "default" {
-    write_to = "secrets/site_lister.env"
+    rotate_before = "30d"
+    write_to      = "secrets/site_lister.env"
   }
 }
 

@@ -13,16 +13,19 @@ import (
 	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/plan/planfile"
 	"github.com/entraform/entraform/plan/render"
+	"github.com/entraform/entraform/policy"
 )
 
 func runPlan(ctx context.Context, m *Meta, args []string) int {
-	fs := newFlags(m, "plan", "plan [-out=FILE] [-json] [-detailed-exitcode] [-destroy] [-var 'k=v'] [-var-file F]")
+	fs := newFlags(m, "plan", "plan [-out=FILE] [-json] [-detailed-exitcode] [-destroy] [-var 'k=v'] [-var-file F] [-policy DIR] [-policy-severity error|warning|none]")
 	var cf configFlags
 	cf.register(fs)
 	out := fs.String("out", "", "write the plan to FILE, to apply exactly it later with: entraform apply FILE")
 	jsonOut := fs.Bool("json", false, "print the plan as JSON (format_version 1.0) instead of text")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 1 on error, 2 when there are changes")
 	destroy := fs.Bool("destroy", false, "plan the removal of everything this workspace owns")
+	var pf policyFlags
+	pf.register(fs)
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -30,22 +33,51 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		m.Errorf("plan takes no arguments (got %q)", fs.Arg(0))
 		return ExitError
 	}
+	if _, err := policy.ParseSeverity(pf.severity); err != nil {
+		m.Errorf("-policy-severity: %v", err)
+		return ExitError
+	}
 	cfg, ok := m.loadConfig(ctx, cf)
 	if !ok {
 		return ExitError
 	}
-	p, _, code := m.makePlan(ctx, cfg, plan.Options{Destroy: *destroy})
+	p, s, code := m.makePlan(ctx, cfg, plan.Options{Destroy: *destroy})
 	if p == nil {
 		return code
 	}
+	// The policy review sees the planned objects, with permissions of
+	// resources outside the catalog resolved against the tenant. A
+	// destroy plan removes what a review would judge.
+	var rv *review
+	if !*destroy {
+		if rv, ok = m.reviewPolicy(cfg, pf, s.snapshot, p); !ok {
+			return ExitError
+		}
+	}
 	if *jsonOut {
-		if err := planfile.Write(m.Stdout, p, Version()); err != nil {
+		f, err := planfile.Encode(p, Version())
+		if err == nil {
+			f.PolicyFindings = jsonFindings(rv)
+			err = f.Write(m.Stdout)
+		}
+		if err != nil {
 			m.Errorf("%v", err)
 			return ExitError
 		}
 	} else if err := render.Plan(m.Stdout, p, render.Options{Color: m.Color}); err != nil {
 		m.Errorf("%v", err)
 		return ExitError
+	}
+	if rv != nil {
+		m.showWithAnnotations(rv.files, rv.diags)
+		if rv.diags.HasErrors() {
+			msg := fmt.Sprintf("the policy review failed (-policy-severity=%s)", rv.threshold)
+			if *out != "" {
+				msg += "; the plan was not saved to " + *out
+			}
+			m.Errorf("%s", msg)
+			return ExitError
+		}
 	}
 	if *out != "" {
 		if err := writePlanFile(m.Path(*out), p); err != nil {

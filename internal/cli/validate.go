@@ -8,14 +8,18 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/plan/planfile"
+	"github.com/entraform/entraform/policy"
 )
 
 func runValidate(ctx context.Context, m *Meta, args []string) int {
-	fs := newFlags(m, "validate", "validate [-var 'k=v'] [-var-file F] [-json]")
+	fs := newFlags(m, "validate", "validate [-var 'k=v'] [-var-file F] [-json] [-policy DIR] [-policy-severity error|warning|none]")
 	var vars, varFiles stringList
 	fs.Var(&vars, "var", "set an input variable: -var 'name=value' (repeatable)")
 	fs.Var(&varFiles, "var-file", "read input variable values from a file, HCL or .json (repeatable)")
 	jsonOut := fs.Bool("json", false, "print the result as JSON")
+	var pf policyFlags
+	pf.register(fs)
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -29,8 +33,19 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 		Vars:     vars,
 		Getenv:   m.Getenv,
 	})
+	files := cfg.Files
+	var rv *review
 	if !diags.HasErrors() {
 		diags = append(diags, secretsGoingNowhere(cfg)...)
+		var ok bool
+		if rv, ok = m.reviewPolicy(cfg, pf, nil, nil); !ok {
+			return ExitError
+		}
+		diags = append(diags, rv.diags...)
+		files = rv.files
+	} else if _, err := policy.ParseSeverity(pf.severity); err != nil {
+		m.Errorf("-policy-severity: %v", err)
+		return ExitError
 	}
 	errs, warns := countDiagnostics(diags)
 	if *jsonOut {
@@ -40,7 +55,10 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 			ErrorCount    int              `json:"error_count"`
 			WarningCount  int              `json:"warning_count"`
 			Diagnostics   []jsonDiagnostic `json:"diagnostics"`
-		}{"1.0", errs == 0, errs, warns, jsonDiagnostics(diags)}
+			// Findings are the policy review's, ignored ones included
+			// (with the ignore block's reason).
+			Findings []planfile.Finding `json:"policy_findings"`
+		}{"1.0", errs == 0, errs, warns, jsonDiagnostics(diags), jsonFindings(rv)}
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -52,7 +70,7 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 		}
 		return ExitOK
 	}
-	m.showDiagnostics(cfg.Files, diags)
+	m.showWithAnnotations(files, diags)
 	if errs > 0 {
 		return ExitError
 	}

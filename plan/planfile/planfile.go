@@ -28,6 +28,38 @@ type File struct {
 	CreatedAt        time.Time               `json:"created_at"`
 	ResourceChanges  []ResourceChange        `json:"resource_changes"`
 	OutputChanges    map[string]OutputChange `json:"output_changes,omitempty"`
+	// PolicyFindings are what the policy review found (entraform plan
+	// runs it); reading a plan ignores them.
+	PolicyFindings []Finding `json:"policy_findings,omitempty"`
+}
+
+// Finding is one policy finding: a built-in rule's or a policy block's.
+type Finding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"` // "error" or "warning"
+	Address  string `json:"address"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail,omitempty"`
+	Fix      string `json:"fix,omitempty"`
+	Range    *Range `json:"range,omitempty"`
+	// Ignored is the reason of the ignore block that silences the
+	// finding; "" when it counts.
+	Ignored string `json:"ignored,omitempty"`
+}
+
+// Range is a source range, as in validate -json diagnostics.
+type Range struct {
+	Filename string `json:"filename"`
+	Start    Pos    `json:"start"`
+	End      Pos    `json:"end"`
+}
+
+// Pos is a position in a source file (1-based line and column, 0-based
+// byte offset).
+type Pos struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	Byte   int `json:"byte"`
 }
 
 // ResourceChange is one object's change.
@@ -125,6 +157,11 @@ func Write(w io.Writer, p *plan.Plan, version string) error {
 	if err != nil {
 		return err
 	}
+	return f.Write(w)
+}
+
+// Write writes the document as indented JSON.
+func (f *File) Write(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(f)
