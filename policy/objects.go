@@ -22,7 +22,7 @@ var (
 
 	permissionType = cty.Object(map[string]cty.Type{
 		"address": cty.String, "application": cty.String, "resource": cty.String,
-		"resource_app_id": cty.String, "kind": cty.String, "name": cty.String, "value": cty.String,
+		"resource_app_id": cty.String, "resource_address": cty.String, "kind": cty.String, "name": cty.String, "value": cty.String,
 		"action": cty.String,
 	})
 	credentialType = cty.Object(map[string]cty.Type{
@@ -81,7 +81,7 @@ func (f *facts) action(addr string) cty.Value {
 func (f *facts) permissionObject(a *config.Application, p perm) object {
 	return object{addr: a.Addr, rng: p.ref.Range, value: cty.ObjectVal(map[string]cty.Value{
 		"address": cty.StringVal(a.Addr), "application": cty.StringVal(a.Addr),
-		"resource": cty.StringVal(p.label()), "resource_app_id": cty.StringVal(p.ResourceAppID),
+		"resource": cty.StringVal(p.label()), "resource_app_id": str(p.ResourceAppID), "resource_address": str(p.block.ResourceAddr),
 		"kind": cty.StringVal(p.kind()), "name": cty.StringVal(p.ref.Name), "value": str(p.Value),
 		"action": f.action(a.Addr),
 	})}
