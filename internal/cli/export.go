@@ -49,7 +49,7 @@ func runExport(ctx context.Context, m *Meta, args []string) int {
 	workspace := filepath.Base(dir)
 	tenantID := m.Getenv(auth.EnvTenantID)
 
-	g, err := m.exportClient(ctx, *cloudName)
+	g, operator, err := m.exportClient(ctx, *cloudName)
 	if err != nil {
 		m.Errorf("%v", err)
 		return ExitError
@@ -62,6 +62,7 @@ func runExport(ctx context.Context, m *Meta, args []string) int {
 		Workspace: workspace,
 		TenantID:  tenantID,
 		Cloud:     *cloudName,
+		Operator:  operator.ClientID,
 	})
 	if err != nil {
 		m.Errorf("%v", err)
@@ -69,6 +70,9 @@ func runExport(ctx context.Context, m *Meta, args []string) int {
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(m.Stderr, "Warning: %s\n", w)
+	}
+	for _, a := range res.LeftOut {
+		fmt.Fprintf(m.Stderr, "Left out %q (appId %s): entraform signs in as it, and a configuration that adopts it could take away the permissions entraform runs with. Export it with -app %s if you mean to.\n", a.DisplayName, a.AppID, a.AppID)
 	}
 	if *out == "" {
 		for i, f := range res.Files {
@@ -125,20 +129,21 @@ func writeExport(dir string, files []export.File, force bool) error {
 
 // exportClient signs the operator in (lazily) for reading the tenant.
 // Export has no configuration, so the tenant comes from AZURE_TENANT_ID.
-func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Client, error) {
+func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Client, auth.Description, error) {
+	var none auth.Description
 	cloud, err := endpoint.CloudByName(cloudName)
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	if m.Getenv(auth.EnvTenantID) == "" {
-		return nil, fmt.Errorf("no tenant: set %s", auth.EnvTenantID)
+		return nil, none, fmt.Errorf("no tenant: set %s", auth.EnvTenantID)
 	}
 	transport, err := m.transport(ctx)
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	httpClient := &http.Client{Transport: transport}
-	tokens, _, err := auth.Operator(ctx, auth.OperatorOptions{
+	tokens, desc, err := auth.Operator(ctx, auth.OperatorOptions{
 		Getenv:      m.Getenv,
 		Cloud:       cloud,
 		HTTPClient:  httpClient,
@@ -146,13 +151,13 @@ func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Clien
 		Interactive: m.StdinIsTerminal,
 	})
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	limits, err := m.graphLimits()
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
-	return graph.New(graph.Options{
+	g, err := graph.New(graph.Options{
 		Budget:     limits,
 		Tokens:     tokens,
 		Cloud:      cloud,
@@ -160,4 +165,5 @@ func (m *Meta) exportClient(ctx context.Context, cloudName string) (*graph.Clien
 		Log:        graph.DebugLog(m.Getenv, m.Stderr),
 		UserAgent:  "entraform/" + Version(),
 	})
+	return g, desc, err
 }

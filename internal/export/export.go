@@ -30,6 +30,11 @@ type Options struct {
 	Cloud string
 	// Now dates the header (default time.Now).
 	Now time.Time
+	// Operator is the appId of the application entraform signs in as.
+	// Name patterns leave it out (Result.LeftOut): a configuration that
+	// adopts it could take away the permissions entraform runs with. -app
+	// exports it.
+	Operator string
 }
 
 // Result is an export: the files to write and what they hold.
@@ -40,6 +45,9 @@ type Result struct {
 	// Warnings are what could not be carried over faithfully (also written
 	// as comments in the files).
 	Warnings []string
+	// LeftOut is the operator's application when a -name pattern matched
+	// it and -app did not name it.
+	LeftOut []AppSummary
 }
 
 // File is one configuration file.
@@ -75,7 +83,7 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	ids, err := findApplications(ctx, src, opts.AppIDs, opts.Names)
+	ids, leftOut, err := findApplications(ctx, src, opts.AppIDs, opts.Names, opts.Operator)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +107,7 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 
 	ix := newIndex(snap)
 	names := namer{}
-	res := &Result{}
+	res := &Result{LeftOut: leftOut}
 	blockOf := map[string]string{} // appId -> block name
 	var apps []*appBlock
 	for _, id := range ids {

@@ -12,39 +12,57 @@ var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 
 // findApplications turns -app ids and -name patterns into the appIds to
 // export, in the order given, without repeats. A pattern that matches no
-// application is an error: it is most likely a typo.
-func findApplications(ctx context.Context, src Source, appIDs, patterns []string) ([]string, error) {
-	var out []string
+// application is an error: it is most likely a typo. The operator's own
+// application (appId operator) is exported only when -app names it:
+// patterns leave it out and it is returned in leftOut.
+func findApplications(ctx context.Context, src Source, appIDs, patterns []string, operator string) (ids []string, leftOut []AppSummary, err error) {
 	seen := map[string]bool{}
 	add := func(id string) {
 		id = strings.ToLower(id)
 		if !seen[id] {
 			seen[id] = true
-			out = append(out, id)
+			ids = append(ids, id)
 		}
 	}
+	operator = strings.ToLower(operator)
+	askedFor := false
 	for _, id := range appIDs {
 		if !guidRE.MatchString(id) {
-			return nil, fmt.Errorf("-app %q: an application is named by its appId (client id), a GUID; use -name to find it by display name", id)
+			return nil, nil, fmt.Errorf("-app %q: an application is named by its appId (client id), a GUID; use -name to find it by display name", id)
 		}
+		askedFor = askedFor || strings.EqualFold(id, operator)
 		add(id)
 	}
+	left := false
 	for _, p := range patterns {
 		if strings.TrimSpace(p) == "" {
-			return nil, fmt.Errorf("-name needs a pattern, such as \"Flask*\"")
+			return nil, nil, fmt.Errorf("-name needs a pattern, such as \"Flask*\"")
 		}
 		apps, err := src.ListApplications(ctx, literalPrefix(p))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var matched []AppSummary
+		var self *AppSummary
 		for _, a := range apps {
-			if matchName(p, a.DisplayName) {
-				matched = append(matched, a)
+			if !matchName(p, a.DisplayName) {
+				continue
 			}
+			if operator != "" && !askedFor && strings.EqualFold(a.AppID, operator) {
+				self = &a
+				continue
+			}
+			matched = append(matched, a)
+		}
+		if self != nil && !left {
+			left = true
+			leftOut = append(leftOut, *self)
+		}
+		if len(matched) == 0 && self != nil {
+			return nil, nil, fmt.Errorf("-name %q matches only %q (appId %s), the application entraform signs in as, which patterns leave out; export it with -app %s if you mean to", p, self.DisplayName, self.AppID, self.AppID)
 		}
 		if len(matched) == 0 {
-			return nil, fmt.Errorf("-name %q matches no application's display name (* matches any run of characters, ? one character; case does not matter)", p)
+			return nil, nil, fmt.Errorf("-name %q matches no application's display name (* matches any run of characters, ? one character; case does not matter)", p)
 		}
 		sort.SliceStable(matched, func(i, j int) bool {
 			return strings.ToLower(matched[i].DisplayName) < strings.ToLower(matched[j].DisplayName)
@@ -53,7 +71,7 @@ func findApplications(ctx context.Context, src Source, appIDs, patterns []string
 			add(a.AppID)
 		}
 	}
-	return out, nil
+	return ids, leftOut, nil
 }
 
 // literalPrefix is the part of a pattern before its first wildcard: the
