@@ -76,6 +76,9 @@ func (s *Server) authenticateClient(ctx context.Context, r *http.Request, form u
 			if err := s.checkCertificateAssertion(r, app, assertion, aHeader, aClaims); err != nil {
 				return nil, err
 			}
+			if err := s.checkAssertionReplay(app.AppID, aClaims); err != nil {
+				return nil, err
+			}
 			return &clientAuth{app: app, acr: ACRCertificate, credType: "certificate"}, nil
 		}
 		if err := s.checkFederatedAssertion(ctx, app, assertion, aHeader, aClaims); err != nil {

@@ -62,6 +62,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 // grantClientCredentials issues an app-only token for {resource}/.default
 // carrying the client's app role assignments on the resource.
 func (s *Server) grantClientCredentials(r *http.Request, form url.Values) (*tokenResponse, *aadError) {
+	if aerr := checkTenantSpecific(r.PathValue("tenant")); aerr != nil {
+		return nil, aerr
+	}
 	ca, aerr := s.authenticateClient(r.Context(), r, form)
 	if aerr != nil {
 		return nil, aerr

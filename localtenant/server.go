@@ -45,7 +45,9 @@ type Server struct {
 	throttle *throttleState // Graph identity limits (Options.GraphLimits)
 	log      *requestLog
 	flows    *flowState // auth codes and device codes in flight
-	persist  func(*Store) error
+	// assertions holds the jti of accepted certificate client assertions.
+	assertions assertionLedger
+	persist    func(*Store) error
 
 	closeOnce sync.Once
 	closeErr  error

@@ -234,6 +234,9 @@ func (s *Server) ValidateAccessToken(raw string, audiences ...string) (*Caller, 
 	if iss := claimString(claims, "iss"); iss != s.accessTokenIssuer() {
 		return nil, &tokenError{"Access token validation failure. Invalid issuer."}
 	}
+	if tid := claimString(claims, "tid"); !strings.EqualFold(tid, s.tenantID) {
+		return nil, &tokenError{"Access token validation failure. Invalid tenant: the token was issued for tenant '" + tid + "', not this one."}
+	}
 	aud := claimAudiences(claims)
 	if len(audiences) > 0 {
 		ok := false
