@@ -141,12 +141,13 @@ func decodePolicy(hb *hcl.Block) (*Policy, hcl.Diagnostics) {
 }
 
 // LoadPolicyDir reads the policy blocks of every *.hcl file in dir (not
-// recursive): a security team's policies kept in their own repository and
-// given with -policy DIR. Such files hold only policy blocks. Ranges name
-// the files by dir joined with the file name, as given. The parsed files
-// are returned for rendering diagnostics.
-func LoadPolicyDir(dir string) ([]*Policy, map[string]*hcl.File, hcl.Diagnostics) {
-	entries, err := os.ReadDir(dir)
+// recursive; relative to base unless absolute): a security team's
+// policies kept in their own repository and given with -policy DIR. Such
+// files hold only policy blocks. Ranges name the files by dir, as given,
+// joined with the file name. The parsed files are returned for rendering
+// diagnostics.
+func LoadPolicyDir(base, dir string) ([]*Policy, map[string]*hcl.File, hcl.Diagnostics) {
+	entries, err := os.ReadDir(inDir(base, dir))
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -167,7 +168,7 @@ func LoadPolicyDir(dir string) ([]*Policy, map[string]*hcl.File, hcl.Diagnostics
 	seen := map[string]hcl.Range{}
 	for _, n := range names {
 		path := filepath.Join(dir, n)
-		data, err := os.ReadFile(path)
+		data, err := os.ReadFile(inDir(base, path))
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read policy file", Detail: err.Error()})
 			continue

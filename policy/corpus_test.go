@@ -72,7 +72,7 @@ func evaluate(t *testing.T, dir string) []string {
 	}
 	var extra []*config.Policy
 	if st, err := os.Stat(filepath.Join(dir, "policies")); err == nil && st.IsDir() {
-		ps, _, d := config.LoadPolicyDir(filepath.Join(dir, "policies"))
+		ps, _, d := config.LoadPolicyDir(dir, "policies")
 		if d.HasErrors() {
 			t.Fatalf("loading policies: %s", d.Error())
 		}

@@ -53,7 +53,7 @@ func (m *Meta) reviewPolicy(cfg *config.Config, pf policyFlags, snap *plan.Snaps
 	}
 	var extra []*config.Policy
 	for _, dir := range pf.dirs {
-		ps, files, diags := config.LoadPolicyDir(m.Path(dir))
+		ps, files, diags := config.LoadPolicyDir(m.Dir, dir)
 		maps.Copy(r.files, files)
 		r.diags = append(r.diags, diags...)
 		extra = append(extra, ps...)
