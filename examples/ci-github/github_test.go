@@ -1,6 +1,7 @@
 package cigithub_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,6 +113,57 @@ func TestWorkflowAgainstLocalTenant(t *testing.T) {
 	if r.Failed != "fmt" {
 		t.Errorf("unformatted file: job failed at %q, want fmt:\n%s", r.Failed, r.Output)
 	}
+	writeConfig(changed)
+
+	// The policy review annotates the pull request: a warning finding on
+	// the line of a multi-tenant application lets the job pass...
+	partner := `
+application "partner" {
+  display_name     = "Partner portal"
+  sign_in_audience = "AzureADMultipleOrgs"
+}
+`
+	writeConfig(changed + partner)
+	line := strings.Count(changed, "\n") + 4 // the sign_in_audience line
+	r = only(gh.run(pullRequest), "plan")
+	passed(r)
+	contains(r, r.Output, fmt.Sprintf("::warning file=main.entra.hcl,line=%d,endLine=%d,col=3,endColumn=43,title=entraform%%3A Multi-tenant application [multi-tenant-audience]::", line, line))
+
+	// ...and the seed mistake (a delegated permission on an application
+	// whose check is app-only) is an error: the job fails at validate,
+	// before any sign-in, with the fix in the annotation.
+	lister := `
+application "lister" {
+  display_name = "Site lister"
+
+  permission "graph" {
+    delegated = ["Sites.Read.All"]
+  }
+  admin_consent = true
+
+  federated_credential "github_branch" {
+    issuer  = "https://token.actions.githubusercontent.com"
+    subject = "repo:contoso/entra-config:ref:refs/heads/main"
+  }
+}
+
+check "lister_lists_sites" {
+  application = application.lister
+  flow        = "federated"
+
+  request "all_sites" {
+    url = "https://graph.microsoft.com/v1.0/sites?search=*"
+  }
+}
+`
+	writeConfig(changed + lister)
+	line = strings.Count(changed, "\n") + 6 // the delegated line
+	r = only(gh.run(pullRequest), "plan")
+	if r.Failed != "validate" {
+		t.Errorf("seed mistake: job failed at %q, want validate:\n%s", r.Failed, r.Output)
+	}
+	contains(r, r.Output, fmt.Sprintf("::error file=main.entra.hcl,line=%d,endLine=%d,col=18,endColumn=34,title=entraform%%3A Delegated permission Sites.Read.All with app-only checks [delegated-on-app-only]::", line, line))
+	contains(r, r.Output, `%0AFix: declare it as an application permission, with admin consent:%0A  permission "graph" {%0A    application = ["Sites.Read.All"]%0A  }`)
 	writeConfig(changed)
 
 	// The pull request is merged: apply, then verify, as the deployer.
