@@ -32,6 +32,10 @@ func (x *executor) step(ctx context.Context, c *plan.Change) (string, error) {
 		return x.federatedCredential(ctx, c)
 	case plan.TypeSitePermission:
 		return x.sitePermission(ctx, c)
+	case plan.TypeOwner:
+		return x.owner(ctx, c)
+	case plan.TypeAssignment:
+		return x.assignment(ctx, c)
 	}
 	return "", fmt.Errorf("unknown object type %q", c.Type)
 }
@@ -46,7 +50,23 @@ func (x *executor) path(p string) string {
 // goneWithParent reports whether a child's removal happens by itself
 // because its application (or service principal) is deleted by this plan.
 func (x *executor) goneWithParent(c *plan.Change) bool {
-	return c.Parent != "" && (x.deleted[c.Parent] || x.deleted[c.Parent+".service_principal"] && (c.Type == plan.TypeConsent || c.Type == plan.TypeRoleAssignment))
+	if c.Parent == "" {
+		return false
+	}
+	if x.deleted[c.Parent] {
+		return true
+	}
+	if !x.deleted[c.Parent+".service_principal"] {
+		return false
+	}
+	switch c.Type {
+	case plan.TypeConsent, plan.TypeRoleAssignment, plan.TypeAssignment:
+		return true
+	case plan.TypeOwner:
+		d, _ := c.Desired.(*plan.DesiredOwner)
+		return d != nil && d.OfServicePrincipal
+	}
+	return false
 }
 
 func (x *executor) parentApp(c *plan.Change, addr string) (*entra.Application, error) {
@@ -494,4 +514,80 @@ func (x *executor) withAppIDs(body entra.Application) (entra.Application, error)
 		body.API = &api
 	}
 	return body, nil
+}
+
+// principalID is the object id of a principal the plan named by an
+// application's address (its service principal, created by this apply).
+func (x *executor) principalID(id string) (string, error) {
+	if !strings.HasPrefix(id, "application.") {
+		return id, nil
+	}
+	sp, err := x.parentSP(id)
+	if err != nil {
+		return "", err
+	}
+	return sp.ID, nil
+}
+
+func (x *executor) owner(ctx context.Context, c *plan.Change) (string, error) {
+	d := c.Desired.(*plan.DesiredOwner)
+	set, objectID := entra.ApplicationOwners, ""
+	if d.OfServicePrincipal {
+		set = entra.ServicePrincipalOwners
+		sp, err := x.parentSP(d.Application)
+		if err != nil {
+			return "", err
+		}
+		objectID = sp.ID
+	} else {
+		app, err := x.parentApp(c, d.Application)
+		if err != nil {
+			return "", err
+		}
+		objectID = app.ID
+	}
+	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
+		cur, _ := c.Current.(entra.DirectoryObject)
+		if !x.goneWithParent(c) {
+			if err := x.tenant.RemoveOwner(ctx, set, objectID, cur.ID); err != nil {
+				return "", err
+			}
+		}
+		if c.Action == plan.Delete {
+			return cur.ID, nil
+		}
+	}
+	owner, err := x.principalID(d.OwnerID)
+	if err != nil {
+		return "", err
+	}
+	return owner, x.tenant.AddOwner(ctx, set, objectID, owner)
+}
+
+func (x *executor) assignment(ctx context.Context, c *plan.Change) (string, error) {
+	d := c.Desired.(*plan.DesiredAssignment)
+	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
+		cur, _ := c.Current.(entra.AppRoleAssignment)
+		if !x.goneWithParent(c) {
+			if err := x.tenant.RemoveAppRole(ctx, cur.ResourceID, cur.ID); err != nil {
+				return "", err
+			}
+		}
+		if c.Action == plan.Delete {
+			return cur.ID, nil
+		}
+	}
+	sp, err := x.parentSP(d.Application)
+	if err != nil {
+		return "", err
+	}
+	principal, err := x.principalID(d.PrincipalID)
+	if err != nil {
+		return "", err
+	}
+	a, err := x.tenant.AssignAppRole(ctx, entra.AppRoleAssignment{PrincipalID: principal, ResourceID: sp.ID, AppRoleID: d.AppRoleID})
+	if err != nil {
+		return "", err
+	}
+	return a.ID, nil
 }

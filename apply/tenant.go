@@ -36,6 +36,12 @@ type Tenant interface {
 	AssignAppRole(ctx context.Context, a entra.AppRoleAssignment) (*entra.AppRoleAssignment, error)
 	RemoveAppRole(ctx context.Context, resourceObjectID, assignmentID string) error
 
+	// AddOwner and RemoveOwner change the owners of an application or
+	// service principal; adding an owner twice or removing one that is
+	// gone is not an error.
+	AddOwner(ctx context.Context, set entra.OwnerSet, objectID, ownerID string) error
+	RemoveOwner(ctx context.Context, set entra.OwnerSet, objectID, ownerID string) error
+
 	// AddPassword adds a client secret; the returned credential carries
 	// SecretText, which exists only in this answer. existing are the key
 	// ids of the application's secrets (none for an application this

@@ -118,6 +118,7 @@ func (l *loader) decodeAppExtras(d *decoder, b *block, app *Application) {
 	}
 	checkUniqueIDs(d, app)
 	app.Owners = l.principalRefs(d, attrs, "owners", ownerKinds)
+	_, app.OwnersSet = attrs["owners"]
 	if sb := b.body.first("service_principal"); sb != nil {
 		app.ServicePrincipal = l.decodeServicePrincipal(d, sb, app)
 	}
@@ -345,6 +346,7 @@ func (l *loader) decodeServicePrincipal(d *decoder, b *block, app *Application) 
 		sp.LoginURL = u
 	}
 	sp.Owners = l.principalRefs(nd, b.body.attrs, "owners", ownerKinds)
+	_, sp.OwnersSet = b.body.attrs["owners"]
 	labels := map[string]hcl.Range{}
 	for _, ab := range b.body.blocks["assignment"] {
 		if !uniqueLabel(nd, labels, ab, "assignment") {

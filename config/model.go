@@ -133,7 +133,10 @@ type Application struct {
 	// AppRoles are the app_role blocks in declaration order.
 	AppRoles []*AppRole
 	// Owners of the application (users and service principals).
-	Owners []*Owner
+	// OwnersSet is false when the block does not set owners: they are
+	// then not managed (the tenant's stay as they are).
+	Owners    []*Owner
+	OwnersSet bool
 	// ServicePrincipal is the service_principal block; nil without one
 	// (defaults: nothing required, no notes, tags or owners).
 	ServicePrincipal *ServicePrincipalConfig
@@ -264,6 +267,7 @@ type ServicePrincipalConfig struct {
 	TagsSet                   bool
 	LoginURL                  string
 	Owners                    []*Owner
+	OwnersSet                 bool
 	Assignments               []*Assignment
 	DeclRange                 hcl.Range
 }

@@ -25,6 +25,7 @@ type Options struct {
 func Build(cfg *config.Config, snap *Snapshot, opts Options) (*Plan, hcl.Diagnostics) {
 	b := newBuilder(cfg, snap, opts)
 	if !opts.Destroy {
+		b.checkLookups()
 		for _, app := range cfg.Applications {
 			b.application(app)
 		}

@@ -78,6 +78,16 @@ func (b *builder) application(app *config.Application) {
 		}
 	}
 	b.servicePrincipal(app, childActual, sp)
+	var appOwners, spOwners []entra.DirectoryObject
+	if childActual != nil {
+		appOwners = childActual.Owners
+	}
+	if sp != nil {
+		spOwners = sp.Owners
+	}
+	b.owners(app, appOwners, childActual != nil, false)
+	b.owners(app, spOwners, sp != nil, true)
+	b.assignments(app, sp)
 	granted := perms // what admin consent grants; nothing without it
 	if !app.AdminConsent {
 		granted = nil

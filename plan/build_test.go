@@ -135,6 +135,34 @@ func applied(t *testing.T, p *Plan, before *Snapshot) *Snapshot {
 		case *DesiredRoleAssignment:
 			s.Assignments = append(s.Assignments, entra.AppRoleAssignment{ID: id("assign"), PrincipalID: sps[d.Application].ID,
 				ResourceID: resourceID(d.ResourceAppID), AppRoleID: d.AppRoleID})
+			res := sps[d.ResourceAppID]
+			for addr, a := range apps {
+				if a.AppID == d.ResourceAppID {
+					res = sps[addr]
+				}
+			}
+			if res != nil { // the configuration's own API
+				res.AssignedTo = append(res.AssignedTo, entra.AppRoleAssignment{ID: id("assign"), PrincipalID: sps[d.Application].ID,
+					PrincipalType: "ServicePrincipal", ResourceID: res.ID, AppRoleID: d.AppRoleID})
+			}
+		case *DesiredOwner:
+			owner := d.OwnerID
+			if sp := sps[owner]; sp != nil {
+				owner = sp.ID
+			}
+			o := entra.DirectoryObject{ID: owner}
+			if d.OfServicePrincipal {
+				sps[d.Application].Owners = append(sps[d.Application].Owners, o)
+			} else {
+				apps[d.Application].Owners = append(apps[d.Application].Owners, o)
+			}
+		case *DesiredAssignment:
+			principal := d.PrincipalID
+			if sp := sps[principal]; sp != nil {
+				principal = sp.ID
+			}
+			res := sps[d.Application]
+			res.AssignedTo = append(res.AssignedTo, entra.AppRoleAssignment{ID: id("assign"), PrincipalID: principal, ResourceID: res.ID, AppRoleID: d.AppRoleID})
 		}
 	}
 	return &s

@@ -108,6 +108,28 @@ type DesiredFederatedCredential struct {
 	Body        entra.FederatedIdentityCredential
 }
 
+// DesiredOwner is one owner of an application or its service principal.
+type DesiredOwner struct {
+	Application string // address of the application
+	// OfServicePrincipal: an owner of the service principal rather than
+	// of the application.
+	OfServicePrincipal bool
+	// OwnerID is the owner's object id; an application address
+	// ("application.x") while that application's service principal does
+	// not exist yet.
+	OwnerID string
+}
+
+// DesiredAssignment gives a principal an app role of the application's
+// service principal.
+type DesiredAssignment struct {
+	Application string // the resource: address of the application
+	// PrincipalID is the object id of the user, group or service
+	// principal; an application address while it does not exist yet.
+	PrincipalID string
+	AppRoleID   string
+}
+
 // DesiredSitePermission is a Sites.Selected grant of an app on a site.
 type DesiredSitePermission struct {
 	Application string

@@ -13,6 +13,8 @@ const (
 	TypeCertificate         ObjectType = "certificate"
 	TypeFederatedCredential ObjectType = "federated_credential"
 	TypeSitePermission      ObjectType = "site_permission"
+	TypeOwner               ObjectType = "owner"
+	TypeAssignment          ObjectType = "assignment"
 )
 
 // Label is the word a rendered plan uses for the object type in its block
@@ -37,7 +39,7 @@ func (t ObjectType) rank() int {
 		return 0
 	case TypeServicePrincipal, TypeSecret, TypeCertificate, TypeFederatedCredential:
 		return 1
-	case TypeConsent, TypeRoleAssignment, TypeSitePermission:
+	case TypeConsent, TypeRoleAssignment, TypeSitePermission, TypeOwner, TypeAssignment:
 		return 2
 	}
 	return 3

@@ -102,6 +102,18 @@ var schemas = map[ObjectType][]Attribute{
 		{Name: "name", Type: cty.String, ForcesReplacement: true},
 		{Name: "subject", Type: cty.String},
 	},
+	TypeOwner: {
+		{Name: "kind", Type: cty.String, ForcesReplacement: true},
+		{Name: "name", Type: cty.String},
+		{Name: "object_id", Type: cty.String, Computed: true, ForcesReplacement: true},
+	},
+	TypeAssignment: {
+		{Name: "app_role", Type: cty.String, ForcesReplacement: true},
+		{Name: "app_role_id", Type: cty.String, ForcesReplacement: true},
+		{Name: "principal", Type: cty.String, ForcesReplacement: true},
+		{Name: "principal_id", Type: cty.String, Computed: true, ForcesReplacement: true},
+		{Name: "principal_type", Type: cty.String, ForcesReplacement: true},
+	},
 	TypeSitePermission: {
 		{Name: "application", Type: cty.String, ForcesReplacement: true},
 		{Name: "permission_id", Type: cty.String, Computed: true},

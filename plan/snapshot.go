@@ -40,21 +40,13 @@ type Snapshot struct {
 	KeyFiles map[string]KeyFile
 	// Lookups are the objects the data blocks and the owners and
 	// assignments name, as found in the tenant.
-	Lookups Lookups
-}
-
-// Lookups are objects read by name for the configuration. A name that
-// was looked up and not found is absent.
-type Lookups struct {
-	// Users by lower-case user principal name.
-	Users map[string]*entra.DirectoryObject
-	// Groups by data address (data.group.x).
-	Groups map[string]*entra.DirectoryObject
-	// ServicePrincipals by data address (data.service_principal.x) and
-	// by lower-case appId (owners given by appId).
-	ServicePrincipals map[string]*entra.ServicePrincipal
-	// Sites by data address (data.site.x).
-	Sites map[string]*sharepoint.Site
+	Lookups entra.Lookups
+	// LookupSites are the sites of data "site" blocks by URL.
+	LookupSites map[string]*sharepoint.Site
+	// CallerID is the object id of the operator (the signed-in user or
+	// service principal), "" when unknown. Graph makes the caller an
+	// owner of what it creates: the plan never counts it as drift.
+	CallerID string
 }
 
 // SecretFile is what a secret's write_to file says about the secret it

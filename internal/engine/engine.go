@@ -64,7 +64,15 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 			req.Adopt = append(req.Adopt, strings.ToLower(app.Adopt))
 		}
 		for _, p := range app.Permissions {
-			resources[strings.ToLower(p.ResourceAppID)] = true
+			if p.ResourceAppID != "" {
+				resources[strings.ToLower(p.ResourceAppID)] = true
+			}
+		}
+		if app.OwnersSet || (app.ServicePrincipal != nil && app.ServicePrincipal.OwnersSet) {
+			req.Owners = true
+		}
+		if app.ServicePrincipal != nil {
+			req.AssignedTo = true
 		}
 	}
 	for r := range resources {
@@ -82,11 +90,17 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 		err   error
 	}
 	sitesDone := make(chan siteRead, 1)
-	if len(cfg.Sites) > 0 {
-		var urls []string
-		for _, s := range cfg.Sites {
-			urls = append(urls, s.URL)
+	var siteURLs []string
+	for _, s := range cfg.Sites {
+		siteURLs = append(siteURLs, s.URL)
+	}
+	for _, d := range cfg.Data {
+		if d.Type == "site" {
+			siteURLs = append(siteURLs, d.URL)
 		}
+	}
+	if len(siteURLs) > 0 {
+		urls := siteURLs
 		go func() {
 			var r siteRead
 			r.sites, r.perms, r.err = e.SharePoint.Sites(ctx, urls)
@@ -95,10 +109,28 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 	} else {
 		sitesDone <- siteRead{}
 	}
+	type lookupRead struct {
+		found  *entra.Lookups
+		caller string
+		err    error
+	}
+	lookupsDone := make(chan lookupRead, 1)
+	go func() {
+		var r lookupRead
+		r.found, r.err = e.Entra.Lookup(ctx, lookupRequest(cfg))
+		if r.err == nil && req.Owners {
+			r.caller, r.err = e.Entra.CallerID(ctx)
+		}
+		lookupsDone <- r
+	}()
 	snap, err := read(ctx, req)
 	sr := <-sitesDone
+	lr := <-lookupsDone
 	if err != nil {
 		return nil, fmt.Errorf("reading the tenant: %w", err)
+	}
+	if lr.err != nil {
+		return nil, fmt.Errorf("looking up users, groups and service principals: %w", lr.err)
 	}
 	if sr.err != nil {
 		return nil, fmt.Errorf("reading sites: %w", sr.err)
@@ -114,14 +146,22 @@ func (e *Engine) Refresh(ctx context.Context, cfg *config.Config) (*plan.Snapsho
 		Sites:             map[string]*sharepoint.Site{},
 		SecretFiles:       map[string]plan.SecretFile{},
 		KeyFiles:          map[string]plan.KeyFile{},
+		Lookups:           *lr.found,
+		CallerID:          lr.caller,
 	}
-	if len(cfg.Sites) > 0 {
+	if len(siteURLs) > 0 {
 		for _, s := range cfg.Sites {
 			if site := sr.sites[s.URL]; site != nil {
 				out.Sites[s.Addr] = site
 			}
 		}
 		out.SitePermissions = sr.perms
+		out.LookupSites = map[string]*sharepoint.Site{}
+		for _, d := range cfg.Data {
+			if site := sr.sites[d.URL]; d.Type == "site" && site != nil {
+				out.LookupSites[d.URL] = site
+			}
+		}
 	}
 	if err := e.checkUniqueNames(ctx, cfg, out); err != nil {
 		return nil, err
@@ -275,4 +315,49 @@ func AppIDs(cfg *config.Config, snap *plan.Snapshot) map[string]string {
 		}
 	}
 	return out
+}
+
+// lookupRequest names the directory objects a configuration refers to by
+// name: its data blocks, and the owners given as a user principal name
+// or an appId.
+func lookupRequest(cfg *config.Config) entra.LookupRequest {
+	var req entra.LookupRequest
+	for _, d := range cfg.Data {
+		switch d.Type {
+		case "user":
+			req.UserPrincipalNames = append(req.UserPrincipalNames, d.UserPrincipalName)
+		case "group":
+			req.GroupNames = append(req.GroupNames, d.DisplayName)
+		case "service_principal":
+			if d.AppID != "" {
+				req.AppIDs = append(req.AppIDs, d.AppID)
+			} else {
+				req.ServicePrincipals = append(req.ServicePrincipals, d.DisplayName)
+			}
+		}
+	}
+	add := func(owners []*config.Owner) {
+		for _, o := range owners {
+			switch {
+			case o.Ref == "" && o.UPN != "":
+				req.UserPrincipalNames = append(req.UserPrincipalNames, o.UPN)
+			case o.AppID != "":
+				req.AppIDs = append(req.AppIDs, o.AppID)
+			}
+		}
+	}
+	for _, app := range cfg.Applications {
+		add(app.Owners)
+		if app.API != nil {
+			for _, p := range app.API.PreAuthorized {
+				if p.AppID != "" {
+					req.AppIDs = append(req.AppIDs, p.AppID)
+				}
+			}
+		}
+		if app.ServicePrincipal != nil {
+			add(app.ServicePrincipal.Owners)
+		}
+	}
+	return req
 }

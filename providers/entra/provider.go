@@ -43,6 +43,8 @@ type Provider struct {
 	// noExpand is set once the service refused
 	// $expand=federatedIdentityCredentials on the application list.
 	noExpand atomic.Bool
+	// noExpandSP is noExpand for the service principal list.
+	noExpandSP atomic.Bool
 
 	mu       sync.Mutex
 	appLocks map[string]*sync.Mutex

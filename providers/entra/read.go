@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/entraform/entraform/providers/graph"
 )
@@ -25,6 +26,10 @@ type ReadRequest struct {
 	// read, and so is every resource the applications read request
 	// permissions of (requiredResourceAccess).
 	Resources []string
+	// Owners: read the owners of the applications and service principals.
+	// AssignedTo: read who is assigned the service principals' app roles
+	// (users, groups, service principals).
+	Owners, AssignedTo bool
 }
 
 // Snapshot is what Read found.
@@ -51,18 +56,58 @@ type Snapshot struct {
 type applicationWire struct {
 	Application
 	FederatedIdentityCredentials *[]FederatedIdentityCredential `json:"federatedIdentityCredentials"`
+	Owners                       *[]DirectoryObject             `json:"owners"`
 }
 
-func (w applicationWire) application() (*Application, bool) {
-	app := w.Application
-	if w.FederatedIdentityCredentials == nil {
-		return &app, false
+// application returns the application and whether its federated
+// credentials and its owners came complete with it (an expanded
+// collection is cut at maxExpanded items).
+func (w applicationWire) application() (app *Application, federated, owners bool) {
+	a := w.Application
+	if f := w.FederatedIdentityCredentials; f != nil && len(*f) < maxExpanded {
+		a.FederatedIdentityCredentials, federated = *f, true
 	}
-	app.FederatedIdentityCredentials = *w.FederatedIdentityCredentials
-	return &app, true
+	if o := w.Owners; o != nil && len(*o) < maxExpanded {
+		a.Owners, owners = *o, true
+		if a.Owners == nil {
+			a.Owners = []DirectoryObject{}
+		}
+	}
+	return &a, federated, owners
 }
 
-const expandFederated = "federatedIdentityCredentials"
+// servicePrincipalWire is a service principal as listed with
+// $expand=owners,appRoleAssignedTo.
+type servicePrincipalWire struct {
+	ServicePrincipal
+	Owners            *[]DirectoryObject   `json:"owners"`
+	AppRoleAssignedTo *[]AppRoleAssignment `json:"appRoleAssignedTo"`
+}
+
+func (w servicePrincipalWire) servicePrincipal() (sp *ServicePrincipal, owners, assigned bool) {
+	s := w.ServicePrincipal
+	if o := w.Owners; o != nil && len(*o) < maxExpanded {
+		s.Owners, owners = *o, true
+		if s.Owners == nil {
+			s.Owners = []DirectoryObject{}
+		}
+	}
+	if a := w.AppRoleAssignedTo; a != nil && len(*a) < maxExpanded {
+		s.AssignedTo, assigned = *a, true
+		if s.AssignedTo == nil {
+			s.AssignedTo = []AppRoleAssignment{}
+		}
+	}
+	return &s, owners, assigned
+}
+
+const (
+	expandFederated = "federatedIdentityCredentials"
+	// maxExpanded is how many related objects Graph inlines for one
+	// expanded navigation property of a directory object; a collection
+	// that long may have more, which are read on their own.
+	maxExpanded = 20
+)
 
 // Read reads a workspace in bulk: paged lists and $batch groups, never one
 // GET per object. The package documentation lists the requests and their
@@ -81,16 +126,13 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 	err := parallel(
 		func() error {
 			var err error
-			tagged, needFederated, err = p.listWorkspaceApplications(ctx, req.Workspace)
+			tagged, needFederated, err = p.listWorkspaceApplications(ctx, req, r)
 			return err
 		},
 		func() error {
 			var err error
-			taggedSPs, err = graph.ListAll[*ServicePrincipal](ctx, p.c, "/servicePrincipals"+query("$filter", tagFilter(WorkspaceTag(req.Workspace)), "$top", "999"))
-			if err != nil {
-				return fmt.Errorf("listing the service principals of workspace %q: %w", req.Workspace, err)
-			}
-			return nil
+			taggedSPs, err = p.listWorkspaceServicePrincipals(ctx, req, r)
+			return err
 		},
 		func() error {
 			return p.batchGet(ctx, r.byAppIDLookups(req))
@@ -103,9 +145,7 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 		r.addApp(app)
 	}
 	for _, sp := range taggedSPs {
-		if sp != nil { // a null item of the list names nothing
-			r.addSP(sp)
-		}
+		r.addSP(sp)
 	}
 	needFederated = append(needFederated, r.needFederated...)
 
@@ -124,10 +164,15 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 			if err := p.batchGet(ctx, round2); err != nil {
 				return err
 			}
-			if len(r.sps) <= p.perPrincipalLimit {
-				return p.readPerPrincipal(ctx, r)
-			}
-			return p.readPerResource(ctx, r)
+			return parallel(
+				func() error { return p.batchGet(ctx, p.directoryLookups(ctx, req, r)) },
+				func() error {
+					if len(r.sps) <= p.perPrincipalLimit {
+						return p.readPerPrincipal(ctx, r)
+					}
+					return p.readPerResource(ctx, r)
+				},
+			)
 		},
 	)
 	if err != nil {
@@ -140,11 +185,16 @@ func (p *Provider) Read(ctx context.Context, req ReadRequest) (*Snapshot, error)
 // federated credentials expanded. When the service refuses the $expand,
 // it lists them without and reports every application as needing its
 // federated credentials read.
-func (p *Provider) listWorkspaceApplications(ctx context.Context, workspace string) (apps, needFederated []*Application, err error) {
+func (p *Provider) listWorkspaceApplications(ctx context.Context, req ReadRequest, r *readState) (apps, needFederated []*Application, err error) {
+	workspace := req.Workspace
 	filter := tagFilter(WorkspaceTag(workspace))
+	expand := expandFederated
+	if req.Owners {
+		expand += ",owners"
+	}
 	var wires []applicationWire
 	if !p.noExpand.Load() {
-		wires, err = graph.ListAll[applicationWire](ctx, p.c, "/applications"+query("$filter", filter, "$top", "999", "$expand", expandFederated))
+		wires, err = graph.ListAll[applicationWire](ctx, p.c, "/applications"+query("$filter", filter, "$top", "999", "$expand", expand))
 		if graph.StatusCode(err) == http.StatusBadRequest {
 			p.noExpand.Store(true) // remembered: the next Read saves the refused request
 		}
@@ -156,13 +206,61 @@ func (p *Provider) listWorkspaceApplications(ctx context.Context, workspace stri
 		return nil, nil, fmt.Errorf("listing the applications of workspace %q: %w", workspace, err)
 	}
 	for _, w := range wires {
-		app, expanded := w.application()
+		app, federated, owners := w.application()
 		apps = append(apps, app)
-		if !expanded {
+		if !federated {
 			needFederated = append(needFederated, app)
+		}
+		if !owners && req.Owners {
+			r.markOwnersUnread(app.ID)
 		}
 	}
 	return apps, needFederated, nil
+}
+
+// listWorkspaceServicePrincipals lists the tagged service principals
+// with their owners and the principals assigned their app roles
+// expanded; without when the service refuses the $expand (those are then
+// read per service principal).
+func (p *Provider) listWorkspaceServicePrincipals(ctx context.Context, req ReadRequest, r *readState) ([]*ServicePrincipal, error) {
+	workspace := req.Workspace
+	filter := tagFilter(WorkspaceTag(workspace))
+	var expand []string
+	if req.Owners {
+		expand = append(expand, "owners")
+	}
+	if req.AssignedTo {
+		expand = append(expand, "appRoleAssignedTo")
+	}
+	var wires []servicePrincipalWire
+	var err error
+	if len(expand) > 0 && !p.noExpandSP.Load() {
+		wires, err = graph.ListAll[servicePrincipalWire](ctx, p.c, "/servicePrincipals"+query("$filter", filter, "$top", "999", "$expand", strings.Join(expand, ",")))
+		if graph.StatusCode(err) == http.StatusBadRequest {
+			p.noExpandSP.Store(true)
+		}
+	}
+	if len(expand) == 0 || p.noExpandSP.Load() {
+		wires, err = graph.ListAll[servicePrincipalWire](ctx, p.c, "/servicePrincipals"+query("$filter", filter, "$top", "999"))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing the service principals of workspace %q: %w", workspace, err)
+	}
+	var out []*ServicePrincipal
+	for _, w := range wires {
+		if w.ID == "" {
+			continue // a null item of the list names nothing
+		}
+		sp, owners, assigned := w.servicePrincipal()
+		out = append(out, sp)
+		if !owners && req.Owners {
+			r.markOwnersUnread(sp.ID)
+		}
+		if !assigned && req.AssignedTo {
+			r.markAssignedUnread(sp.ID)
+		}
+	}
+	return out, nil
 }
 
 // readState gathers a snapshot as the answers come in.
@@ -175,6 +273,11 @@ type readState struct {
 	grants        map[string]OAuth2PermissionGrant
 	assignments   map[string]AppRoleAssignment
 	needFederated []*Application
+	// ownersRead and assignedRead hold the object ids whose owners (and,
+	// for service principals, assigned principals) the lists brought.
+	mu             sync.Mutex // the two lists mark at once
+	ownersUnread   map[string]bool
+	assignedUnread map[string]bool
 }
 
 func newReadState() *readState {
@@ -182,6 +285,7 @@ func newReadState() *readState {
 		apps: map[string]*Application{}, sps: map[string]*ServicePrincipal{},
 		spByAppID: map[string]*ServicePrincipal{}, resources: map[string]*ServicePrincipal{},
 		looked: map[string]bool{}, grants: map[string]OAuth2PermissionGrant{}, assignments: map[string]AppRoleAssignment{},
+		ownersUnread: map[string]bool{}, assignedUnread: map[string]bool{},
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/entraform/entraform/auth"
 	"github.com/entraform/entraform/endpoint"
 )
 
@@ -26,6 +27,8 @@ type Client struct {
 	cfg   *config
 	// budget paces identity requests (Options.Budget); nil for none.
 	budget *budget
+	// tokens is the token source, for CallerObjectID.
+	tokens auth.TokenSource
 }
 
 // config is the resolved Options shared by the transports.
@@ -142,7 +145,7 @@ func New(opts Options) (*Client, error) {
 	if opts.HTTPClient != nil {
 		hc.CheckRedirect = opts.HTTPClient.CheckRedirect
 	}
-	return &Client{cloud: cloud, base: cloud.GraphBaseURL(), http: hc, cfg: cfg, budget: bud}, nil
+	return &Client{cloud: cloud, base: cloud.GraphBaseURL(), http: hc, cfg: cfg, budget: bud, tokens: opts.Tokens}, nil
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
