@@ -8,8 +8,16 @@ import (
 	"github.com/entraform/entraform/providers/graph"
 )
 
-func (r *readState) markOwnersUnread(id string)   { r.mu.Lock(); r.ownersUnread[id] = true; r.mu.Unlock() }
-func (r *readState) markAssignedUnread(id string) { r.mu.Lock(); r.assignedUnread[id] = true; r.mu.Unlock() }
+func (r *readState) markOwnersUnread(id string) {
+	r.mu.Lock()
+	r.ownersUnread[id] = true
+	r.mu.Unlock()
+}
+func (r *readState) markAssignedUnread(id string) {
+	r.mu.Lock()
+	r.assignedUnread[id] = true
+	r.mu.Unlock()
+}
 
 // directoryLookups read the owners and assigned principals that the lists
 // did not bring complete: of applications and service principals listed
