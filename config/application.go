@@ -57,6 +57,9 @@ func (l *loader) decodeApplication(name string, b *block, inst instance, ctx *hc
 	if a != nil && strings.TrimSpace(app.DisplayName) == "" && !d.diags.HasErrors() {
 		d.errorf(a.Expr.Range(), "Empty display_name", "An application needs a display name.")
 	}
+	if a != nil {
+		checkLength(d, a.Expr.Range(), "display_name", app.DisplayName, MaxDisplayNameLength)
+	}
 	if un, a := d.str(attrs, "unique_name"); a != nil {
 		if !uniqueNameRE.MatchString(un) {
 			d.errorf(a.Expr.Range(), "Invalid unique_name", "%q is not a valid unique name: use 1 to 120 letters, digits and . _ ~ : @ -.", un)
@@ -122,6 +125,7 @@ func (l *loader) decodeApplication(name string, b *block, inst instance, ctx *hc
 		app.SPA = &RedirectSet{RedirectURIs: redirectURIs(sd, sb.body.attrs, checkWebURI), DeclRange: sb.defRange}
 		d.absorb(sd)
 	}
+	checkRedirectCount(d, app)
 
 	byResource := map[string]*Permission{}
 	for _, pb := range b.body.blocks["permission"] {
@@ -278,7 +282,18 @@ func decodeFederated(d *decoder, b *block) *FederatedCredential {
 		d.errorf(a.Expr.Range(), "Empty subject", "A federated credential needs the subject of the tokens it trusts, such as \"repo:contoso/app:ref:refs/heads/main\".")
 	}
 	f.Description, _ = d.str(b.body.attrs, "description")
+	for _, field := range [][2]string{{"issuer", f.Issuer}, {"subject", f.Subject}, {"description", f.Description}} {
+		if a := b.body.attrs[field[0]]; a != nil {
+			checkLength(d, a.Expr.Range(), field[0], field[1], MaxFederatedFieldLength)
+		}
+	}
 	auds, ranges, a := d.strList(b.body.attrs, "audiences")
+	if len(auds) > MaxFederatedAudiencesCount {
+		d.errorf(a.Expr.Range(), "Too many audiences", "A federated credential takes one audience (Microsoft Graph accepts a single value); this one lists %d.", len(auds))
+	}
+	for i, au := range auds {
+		checkLength(d, ranges[i], "This audience", au, MaxFederatedFieldLength)
+	}
 	if a == nil {
 		auds = append([]string(nil), DefaultFederatedAudiences...)
 	} else if len(auds) == 0 && !d.diags.HasErrors() {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -136,8 +137,8 @@ func checkPublicURI(s string) error {
 }
 
 func commonURIRules(s string, u *url.URL) error {
-	if len(s) > 256 {
-		return fmt.Errorf("%q is longer than 256 characters", s)
+	if n := utf8.RuneCountInString(s); n > MaxRedirectURILength {
+		return fmt.Errorf("the URI is %d characters long; Microsoft Graph accepts at most %d", n, MaxRedirectURILength)
 	}
 	if u.Fragment != "" || strings.Contains(s, "#") {
 		return fmt.Errorf("%q contains a fragment (#), which Entra ID does not allow in redirect URIs", s)
