@@ -121,6 +121,11 @@ func (s *Server) delegatedScopes(st *Store, client *Application, clientSP *Servi
 	if clientSP != nil {
 		granted = st.grantedScopes(clientSP, sr.Resource, u)
 	}
+	for _, v := range st.preAuthorizedScopes(client.AppID, sr.Resource) {
+		if !containsFold(granted, v) {
+			granted = append(granted, v)
+		}
+	}
 	consent := func() *aadError {
 		e := newAADError(http.StatusBadRequest, "invalid_grant", 65001,
 			"The user or administrator has not consented to use the application with ID '%s' named '%s'. Send an interactive authorization request for this user and resource.", client.AppID, client.DisplayName)

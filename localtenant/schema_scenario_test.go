@@ -118,7 +118,11 @@ func TestGraphSchemaScenario(t *testing.T) {
 		}
 	}
 
-	// PATCH merges complex values and replaces collections.
+	// PATCH merges complex values and replaces collections (an enabled
+	// app role is disabled first, as Graph requires before removing it).
+	disabled := roundTrip(t, terraformApplication("tf")["appRoles"]).([]any)
+	disabled[0].(map[string]any)["isEnabled"] = false
+	c.must(204, "PATCH", "/applications/"+id, map[string]any{"appRoles": disabled})
 	c.must(204, "PATCH", "/applications/"+id, map[string]any{
 		"info":                       map[string]any{"supportUrl": "https://example.com/support"},
 		"appRoles":                   []any{},

@@ -77,6 +77,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s.throttle = newThrottleState(s.tenantID, opts.GraphLimits)
 	s.store = newStore(s.clock)
+	s.store.tenantID, s.store.domains = s.tenantID, []string{s.domain}
 	s.store.delay = opts.Faults.ReplicationDelay
 	if err := s.setupKeys(); err != nil {
 		s.cleanup()

@@ -23,6 +23,11 @@ type Store struct {
 	clock *clock
 	delay time.Duration // Faults.ReplicationDelay, set by Server.SetFaults under mu
 
+	// tenantID and domains (the verified ones: the initial domain) are
+	// the tenant's, for rules that depend on them (identifier URIs).
+	tenantID string
+	domains  []string
+
 	apps        map[string]*Application
 	sps         map[string]*ServicePrincipal
 	grants      map[string]*OAuth2PermissionGrant
