@@ -147,4 +147,18 @@ func TestCustomAPIThroughGraph(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pre-authorized client's token (-want +got):\n%s", diff)
 	}
+
+	// An API that asks for version 2 tokens gets them.
+	op.must(http.StatusNoContent, "PATCH", "/applications/"+api.id, map[string]any{"api": map[string]any{"requestedAccessTokenVersion": 2}})
+	user := s.DefaultUser().UserPrincipalName
+	v2 := pick(claims(t, token(t, s, form)), "ver", "iss", "aud", "azp", "appid", "upn", "preferred_username", "scp", "roles")
+	want = map[string]any{"ver": "2.0", "iss": "https://login.microsoftonline.com/" + s.TenantID() + "/v2.0", "aud": api.appID, "azp": client.appID,
+		"preferred_username": user, "scp": "Orders.Read", "roles": []any{"Orders.Reader"}}
+	if diff := cmp.Diff(want, v2); diff != "" {
+		t.Errorf("version 2 token (-want +got):\n%s", diff)
+	}
+	appOnly := url.Values{"grant_type": {"client_credentials"}, "client_id": {client.appID}, "client_secret": {client.secret}, "scope": {"api://contoso.onmicrosoft.com/orders/.default"}}
+	if c := claims(t, token(t, s, appOnly)); c["ver"] != "2.0" || c["aud"] != api.appID || c["azpacr"] != "1" {
+		t.Errorf("version 2 app-only token: %v", pick(c, "ver", "aud", "azpacr"))
+	}
 }

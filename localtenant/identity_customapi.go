@@ -77,3 +77,39 @@ func (st *Store) appMayUse(client, resource *ServicePrincipal, audience string) 
 	return newAADError(http.StatusBadRequest, "invalid_grant", 501051,
 		"Application '%s'(%s) is not assigned to a role for the application '%s'(%s).", client.AppID, client.DisplayName, audience, resource.DisplayName)
 }
+
+// tokenVersion is the access token format a resource asks for: its
+// application's api.requestedAccessTokenVersion (2), else 1. Graph and
+// SharePoint take version 1.
+func (st *Store) tokenVersion(resource *ServicePrincipal) int {
+	a, ok := st.appByAppID(resource.AppID, false)
+	if !ok {
+		return 1
+	}
+	var api struct {
+		Version *int `json:"requestedAccessTokenVersion"`
+	}
+	if a.prop("api", &api) && api.Version != nil && *api.Version == 2 {
+		return 2
+	}
+	return 1
+}
+
+// v2AccessToken turns the claims of a version 1 access token into those
+// of version 2: the v2.0 issuer, the API's appId as audience, azp and
+// azpacr for the client, preferred_username for the user.
+func v2AccessToken(c map[string]any, req accessTokenRequest, tenantID string) map[string]any {
+	c["ver"] = "2.0"
+	c["iss"] = "https://login.microsoftonline.com/" + tenantID + "/v2.0"
+	c["aud"] = req.Resource.AppID
+	c["azp"], c["azpacr"] = c["appid"], c["appidacr"]
+	delete(c, "appid")
+	delete(c, "appidacr")
+	delete(c, "idp")
+	if upn, ok := c["upn"]; ok {
+		c["preferred_username"] = upn
+		delete(c, "upn")
+		delete(c, "unique_name")
+	}
+	return c
+}

@@ -79,6 +79,7 @@ func (s *Server) grantClientCredentials(r *http.Request, form url.Values) (*toke
 	var sr *scopeRequest
 	var clientSP *ServicePrincipal
 	var roles []string
+	version := 1
 	s.read(func(st *Store) {
 		sr, aerr = s.parseScopes(st, scope)
 		if aerr != nil {
@@ -100,13 +101,14 @@ func (s *Server) grantClientCredentials(r *http.Request, form url.Values) (*toke
 			return
 		}
 		roles = st.appRolesFor(sp, sr.Resource)
+		version = st.tokenVersion(sr.Resource)
 	})
 	if aerr != nil {
 		return nil, aerr
 	}
 	tok, exp, err := s.mintAccessToken(accessTokenRequest{
 		Resource: sr.Resource, Audience: sr.Audience, Client: ca.app, ClientSP: clientSP,
-		AppIDACR: ca.acr, Roles: roles,
+		AppIDACR: ca.acr, Roles: roles, Version: version,
 	})
 	if err != nil {
 		return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)
@@ -129,6 +131,7 @@ type userSignIn struct {
 func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse, *aadError) {
 	var sr *scopeRequest
 	var scopes, roles []string
+	version := 1
 	var clientSP *ServicePrincipal
 	var aerr *aadError
 	s.read(func(st *Store) {
@@ -142,13 +145,14 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 		}
 		scopes, aerr = s.delegatedScopes(st, in.client.app, clientSP, in.user, sr)
 		roles = st.userRolesFor(in.user, sr.Resource)
+		version = st.tokenVersion(sr.Resource)
 	})
 	if aerr != nil {
 		return nil, aerr
 	}
 	tok, exp, err := s.mintAccessToken(accessTokenRequest{
 		Resource: sr.Resource, Audience: sr.Audience, Client: in.client.app, ClientSP: clientSP,
-		AppIDACR: in.client.acr, User: in.user, Scopes: scopes, Roles: roles, AuthMFA: in.mfa,
+		AppIDACR: in.client.acr, User: in.user, Scopes: scopes, Roles: roles, AuthMFA: in.mfa, Version: version,
 	})
 	if err != nil {
 		return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)

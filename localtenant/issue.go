@@ -20,6 +20,9 @@ type accessTokenRequest struct {
 	Roles    []string // app roles held on the resource (by the client SP, or by the user and its groups)
 	Scopes   []string // delegated
 	AuthMFA  bool
+	// Version is the access token format the resource asks for
+	// (api.requestedAccessTokenVersion): 2, or 1 (the default).
+	Version int
 }
 
 // mintAccessToken signs a v1.0 access token as Graph and SharePoint
@@ -73,6 +76,9 @@ func (s *Server) mintAccessToken(req accessTokenRequest) (string, int, error) {
 		given, family, _ := strings.Cut(u.DisplayName, " ")
 		c["given_name"] = given
 		c["family_name"] = family
+	}
+	if req.Version == 2 {
+		c = v2AccessToken(c, req, s.tenantID)
 	}
 	tok, err := s.signer.sign(c)
 	if err != nil {
