@@ -206,7 +206,7 @@ func TestRequestLog(t *testing.T) {
 	}
 	want := []RequestRecord{
 		{Method: "GET", Host: "graph.microsoft.com", Path: "/_test/ping", Query: "a=1", Status: 200},
-		{Method: "GET", Host: "graph.microsoft.com", Path: "/v1.0/nothing/here", Status: 501},
+		{Method: "GET", Host: "graph.microsoft.com", Path: "/v1.0/nothing/here", Status: 501, Error: CodeNotImplemented},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Requests (-want +got):\n%s", diff)
@@ -224,7 +224,7 @@ func TestRequestLog(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if diff := cmp.Diff([]string{"host", "method", "ms", "path", "status"}, keys); diff != "" {
+	if diff := cmp.Diff([]string{"error", "host", "method", "ms", "path", "status"}, keys); diff != "" {
 		t.Errorf("log line keys (-want +got):\n%s", diff)
 	}
 	if line["status"] != float64(501) || line["path"] != "/v1.0/nothing/here" {

@@ -24,20 +24,14 @@ func graphApplicationRoutes(s *Server) []Route {
 var applicationFilter = filterSchema{Type: "Application", Props: []string{
 	"id", "appId", "displayName", "uniqueName", "tags", "identifierUris", "signInAudience",
 	"createdDateTime", "web", "publicClient", "spa", "passwordCredentials", "keyCredentials", "notes", "description",
-}, Expand: []string{"federatedIdentityCredentials"}}
+}, Expand: applicationExpand}
 
-// applicationView renders an application, with its federated
-// credentials inlined when $expand asked for them (as this replica sees
-// them). Call it under the store lock.
+// applicationView renders an application, with the navigation
+// properties $expand asked for inlined (as this replica sees them). Call
+// it under the store lock.
 func applicationView(st *Store, ver string, a *Application, expand []string) map[string]any {
 	m := applicationJSON(ver, a)
-	if len(expand) > 0 {
-		fics := []any{}
-		for _, f := range st.federatedCredentials(a, false) {
-			fics = append(fics, toMap(f))
-		}
-		m["federatedIdentityCredentials"] = fics
-	}
+	expandApplication(st, ver, a, m, expand)
 	return m
 }
 
@@ -126,6 +120,10 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request) error
 // owned by the caller, with every member of the body (tags included) set
 // before it becomes visible. uniqueName, when not "", is the upsert key.
 func (s *Server) newApplication(st *Store, ver string, c *Caller, body map[string]json.RawMessage, uniqueName string) (*Application, error) {
+	binds, aerr := takeOwnerBinds(body)
+	if aerr != nil {
+		return nil, aerr
+	}
 	if err := checkEntityBody(ver, "application", body, appReadOnly); err != nil {
 		return nil, err
 	}
@@ -153,6 +151,9 @@ func (s *Server) newApplication(st *Store, ver string, c *Caller, body map[strin
 	normalizeApplication(a)
 	if id := callerObjectID(c); id != "" {
 		a.Owners = []string{id}
+	}
+	if a.Owners, aerr = bindOwners(st, a.Owners, binds); aerr != nil {
+		return nil, aerr
 	}
 	if err := checkApplicationRules(st, nil, a); err != nil {
 		return nil, err

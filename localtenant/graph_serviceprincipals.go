@@ -21,7 +21,7 @@ func graphServicePrincipalRoutes(s *Server) []Route {
 // servicePrincipalFilter is what $filter may use on service principals.
 var servicePrincipalFilter = filterSchema{Type: "ServicePrincipal", Props: []string{
 	"id", "appId", "displayName", "tags", "servicePrincipalNames", "servicePrincipalType", "accountEnabled", "appOwnerOrganizationId",
-}}
+}, Expand: servicePrincipalExpand}
 
 // spKeyOf reads the service principal named by a route.
 func spKeyOf(r *http.Request) (appKey, *apiError) {
@@ -57,6 +57,10 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) 
 		return aerr
 	}
 	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		return aerr
+	}
+	binds, aerr := takeOwnerBinds(body)
 	if aerr != nil {
 		return aerr
 	}
@@ -101,6 +105,13 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) 
 		}
 		apply(sp)
 		sp.Props = propsFromBody(nil, body, spTypedOnly)
+		// A caller that may only touch what it owns owns what it creates.
+		if id := callerObjectID(c); level == accessOwned && id != "" {
+			sp.Owners = []string{id}
+		}
+		if sp.Owners, aerr = bindOwners(st, sp.Owners, binds); aerr != nil {
+			return aerr
+		}
 		if err := checkServicePrincipalRules(st, nil, sp); err != nil {
 			return err
 		}
@@ -185,7 +196,11 @@ func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) e
 	var all page
 	s.read(func(st *Store) {
 		sps := list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) })
-		all = paginate(lq, items(sps, func(sp *ServicePrincipal) any { return servicePrincipalJSON(apiVersion(r), sp) }))
+		all = paginate(lq, items(sps, func(sp *ServicePrincipal) any {
+			m := servicePrincipalJSON(apiVersion(r), sp)
+			expandServicePrincipal(st, apiVersion(r), sp, m, lq.Expand)
+			return m
+		}))
 	})
 	s.writeList(w, r, "servicePrincipals", lq, all)
 	return nil
@@ -209,15 +224,20 @@ func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) err
 	if aerr != nil {
 		return aerr
 	}
+	_, expand, aerr := parseSelectOnly(r, servicePrincipalExpand...)
+	if aerr != nil {
+		return aerr
+	}
 	var out map[string]any
 	err := readObject(s, call.sp, func(st *Store, sp *ServicePrincipal) error {
 		out = servicePrincipalJSON(apiVersion(r), sp)
+		expandServicePrincipal(st, apiVersion(r), sp, out, expand)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.writeEntity(w, r, http.StatusOK, "servicePrincipals", out)
+	s.writeExpandedEntity(w, r, http.StatusOK, "servicePrincipals", out, servicePrincipalExpand)
 	return nil
 }
 

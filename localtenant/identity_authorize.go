@@ -252,7 +252,7 @@ func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
 	var aerr *aadError
 	var approver *User
 	s.read(func(st *Store) {
-		a, ok := st.appByAppID(clientID, false)
+		a, ok := st.clientApplication(clientID)
 		if !ok {
 			aerr = s.appNotFound(clientID)
 			return

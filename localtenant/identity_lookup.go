@@ -6,11 +6,12 @@ import "net/http"
 // as the replica sees them (a new app or user is not there until it has
 // replicated), with the AADSTS errors Entra gives when they are missing.
 
-// signInApp is the application whose appId is clientID.
+// signInApp is the application whose appId is clientID (or a Microsoft
+// first-party client).
 func (s *Server) signInApp(clientID string) (*Application, *aadError) {
 	var app *Application
 	s.read(func(st *Store) {
-		if a, ok := st.appByAppID(clientID, false); ok {
+		if a, ok := st.clientApplication(clientID); ok {
 			cp := *a
 			app = &cp
 		}

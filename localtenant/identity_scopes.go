@@ -121,7 +121,9 @@ func (s *Server) delegatedScopes(st *Store, client *Application, clientSP *Servi
 	if clientSP != nil {
 		granted = st.grantedScopes(clientSP, sr.Resource, u)
 	}
-	for _, v := range st.preAuthorizedScopes(client.AppID, sr.Resource) {
+	// Pre-authorized: by the resource's own API (preAuthorizedApplications)
+	// or, for Microsoft's first-party clients, by Microsoft.
+	for _, v := range append(st.preAuthorizedScopes(client.AppID, sr.Resource), preauthorizedScopes(client.AppID, sr.Resource)...) {
 		if !containsFold(granted, v) {
 			granted = append(granted, v)
 		}

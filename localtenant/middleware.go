@@ -186,13 +186,7 @@ func (l *requestLog) add(rec RequestRecord) {
 	}
 	l.recs = append(l.recs, rec)
 	if l.w != nil {
-		line, _ := json.Marshal(struct {
-			Method string  `json:"method"`
-			Host   string  `json:"host"`
-			Path   string  `json:"path"`
-			Status int     `json:"status"`
-			Ms     float64 `json:"ms"`
-		}{rec.Method, rec.Host, rec.Path, rec.Status, rec.Ms})
+		line, _ := json.Marshal(rec)
 		l.w.Write(append(line, '\n'))
 	}
 }
@@ -209,11 +203,16 @@ func (l *requestLog) reset() {
 	l.recs = nil
 }
 
-// statusRecorder remembers the status a handler wrote.
+// statusRecorder remembers the status a handler wrote and the start of
+// an error's body, for the log's error code.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status  int
+	errBody []byte
 }
+
+// maxErrBody is how much of an error body the log looks at.
+const maxErrBody = 4096
 
 func (r *statusRecorder) WriteHeader(code int) {
 	if r.status == 0 {
@@ -225,6 +224,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
+	}
+	if r.status >= 400 && len(r.errBody) < maxErrBody {
+		r.errBody = append(r.errBody, b[:min(len(b), maxErrBody-len(r.errBody))]...)
 	}
 	return r.ResponseWriter.Write(b)
 }
@@ -253,6 +255,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Query:  r.URL.RawQuery,
 		Status: rec.status,
 		Ms:     float64(time.Since(start).Microseconds()) / 1000,
+		Error:  errorCodeOf(rec.errBody),
 	})
 }
 
@@ -291,7 +294,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // having drawn their faults itself.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, kind HostKind) {
 	if kind == HostGraph {
-		r = betaAlias(r)
+		r = betaAlias(myOrganizationAlias(r))
 	}
 	route, vals := s.router.match(kind, r.Method, r.URL.EscapedPath())
 	if route == nil {
@@ -301,7 +304,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, kind HostKind)
 	for k, v := range vals {
 		r.SetPathValue(k, v)
 	}
-	if !route.Public && (kind == HostGraph || kind == HostSharePoint) {
+	if !route.Public && (kind == HostGraph || kind == HostSharePoint || kind == HostARM) {
 		c, ok := s.authenticate(w, r, kind)
 		if !ok || !s.throttleGraph(w, r, kind, c) {
 			return
@@ -314,6 +317,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, kind HostKind)
 // authenticate validates the bearer token for a Graph or SharePoint
 // request and answers 401 as that service does when it is missing or bad.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, kind HostKind) (*Caller, bool) {
+	if kind == HostARM {
+		return s.authenticateARM(w, r)
+	}
 	host := hostOnly(r.Host)
 	raw := bearerToken(r)
 	if kind == HostSharePoint {
@@ -359,6 +365,43 @@ func (s *Server) notImplemented(w http.ResponseWriter, r *http.Request, kind Hos
 
 func (s *Server) writeIndex(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "entraform local tenant\n\ntenant   %s (%s)\nlogin    https://login.microsoftonline.com/%s/v2.0\ngraph    https://graph.microsoft.com/v1.0\nsites    https://%s\n\nSend requests with the real host names in the Host header (and SNI);\nthis address answers for all of them.\n",
+	fmt.Fprintf(w, "entraform local tenant\n\ntenant   %s (%s)\nlogin    https://login.microsoftonline.com/%s/v2.0\ngraph    https://graph.microsoft.com/v1.0\nsites    https://%s\narm      https://management.azure.com (no subscriptions)\n\nSend requests with the real host names in the Host header (and SNI);\nthis address answers for all of them.\n",
 		s.domain, s.tenantID, s.tenantID, s.spHost)
+}
+
+// errorCodeOf reads the error code out of an error body: the identity
+// platform's first error_codes entry as "AADSTS<n>", else error.code
+// (Graph, Resource Manager), odata.error.code (SharePoint), or an OAuth
+// error string. "" when the body is none of these.
+func errorCodeOf(body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	var v struct {
+		Error      json.RawMessage `json:"error"`
+		ErrorCodes []int           `json:"error_codes"`
+		OData      *struct {
+			Code string `json:"code"`
+		} `json:"odata.error"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	if len(v.ErrorCodes) > 0 {
+		return fmt.Sprintf("AADSTS%d", v.ErrorCodes[0])
+	}
+	if v.OData != nil {
+		return v.OData.Code
+	}
+	var inner struct {
+		Code string `json:"code"`
+	}
+	if json.Unmarshal(v.Error, &inner) == nil && inner.Code != "" {
+		return inner.Code
+	}
+	var oauth string
+	if json.Unmarshal(v.Error, &oauth) == nil {
+		return oauth
+	}
+	return ""
 }

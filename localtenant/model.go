@@ -161,6 +161,10 @@ type ServicePrincipal struct {
 
 	// Props is the property bag, as Application.Props.
 	Props map[string]any `json:"-"`
+
+	// Owners are the object ids (users or service principals) that own
+	// the service principal, a navigation property (/owners).
+	Owners []string `json:"-"`
 }
 
 // AppRole is an application permission a resource publishes.

@@ -87,6 +87,9 @@ func parseListQuery(r *http.Request, schema filterSchema) (*listQuery, *apiError
 		}
 		lq.Top = n
 	}
+	if len(lq.Expand) > 0 && lq.Top > maxExpandPageSize {
+		lq.Top = maxExpandPageSize
+	}
 	if v, ok := queryValue(q, "skiptoken"); ok {
 		c, ok := decodeCursor(v)
 		if !ok {

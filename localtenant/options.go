@@ -17,7 +17,7 @@ type Options struct {
 	DataDir          string       // keep the tenant (store, CA, keys, operator secret) across restarts
 	Seed             *Seed        // extra sites and users
 	Faults           Faults       // faults injected from the start
-	RequestLog       io.Writer    // one JSON line per HTTP request: {"method","host","path","status","ms"}
+	RequestLog       io.Writer    // one JSON line per HTTP request: {"method","host","path","query","status","ms","error"}
 	IssuerHTTPClient *http.Client // fetches external federated issuers' discovery + JWKS; default trusts system roots + own CA
 	// GraphLimits, when set, throttles Graph identity requests as
 	// Microsoft Graph does (throttle_limits.go): DocumentedGraphLimits(size)
@@ -118,4 +118,8 @@ type RequestRecord struct {
 	Query  string  `json:"query,omitempty"`
 	Status int     `json:"status"`
 	Ms     float64 `json:"ms"`
+	// Error is the service's error code of a failed request: Graph's and
+	// Resource Manager's error.code, "AADSTS<n>" from the identity
+	// platform, SharePoint's odata.error code.
+	Error string `json:"error,omitempty"`
 }

@@ -49,6 +49,7 @@ type spRecord struct {
 	Object   *ServicePrincipal `json:"object"`
 	Internal Meta              `json:"internal"`
 	Props    map[string]any    `json:"props,omitempty"`
+	Owners   []string          `json:"owners,omitempty"`
 }
 
 type credInternal struct {
@@ -95,7 +96,7 @@ func (st *Store) snapshot(tenantID string) snapshot {
 		snap.Applications = append(snap.Applications, rec)
 	}
 	for _, o := range st.servicePrincipals(true) {
-		snap.ServicePrincipals = append(snap.ServicePrincipals, spRecord{o, o.Meta, o.Props})
+		snap.ServicePrincipals = append(snap.ServicePrincipals, spRecord{o, o.Meta, o.Props, o.Owners})
 	}
 	for _, o := range st.permissionGrants(true) {
 		snap.Grants = append(snap.Grants, record[*OAuth2PermissionGrant, Meta]{o, o.Meta})
@@ -139,7 +140,7 @@ func (st *Store) restore(snap snapshot) {
 		st.apps[a.ID] = a
 	}
 	for _, r := range snap.ServicePrincipals {
-		r.Object.Meta, r.Object.Props = r.Internal, r.Props
+		r.Object.Meta, r.Object.Props, r.Object.Owners = r.Internal, r.Props, r.Owners
 		st.sps[r.Object.ID] = r.Object
 	}
 	for _, r := range snap.Grants {
@@ -196,6 +197,7 @@ func (s *Server) setupStore() error {
 			return fmt.Errorf("local tenant: seeding: %w", err)
 		}
 	}
+	s.ensureFirstParty(s.store)
 	if s.opts.Seed != nil {
 		s.seedSites(s.store, s.opts.Seed.Sites)
 		s.seedUsers(s.store, s.opts.Seed.Users)

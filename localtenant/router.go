@@ -18,6 +18,7 @@ const (
 	HostSharePoint          // *.sharepoint.com, .us, .cn
 	HostGitHub              // token.actions.githubusercontent.com
 	HostLocal               // 127.0.0.1, localhost: the index page
+	HostARM                 // management.azure.com (Azure Resource Manager)
 )
 
 func (k HostKind) String() string {
@@ -32,6 +33,8 @@ func (k HostKind) String() string {
 		return "github"
 	case HostLocal:
 		return "local"
+	case HostARM:
+		return "arm"
 	}
 	return "unknown"
 }
@@ -46,8 +49,9 @@ func (k HostKind) String() string {
 // match, the most specific wins, segment by segment: literal, then a
 // literal with a wildcard inside, then "{name}", then "{name...}".
 //
-// Method "" matches every method. Routes on HostGraph and HostSharePoint
-// need a valid access token for that host unless Public is set; the
+// Method "" matches every method. Routes on HostGraph, HostSharePoint
+// and HostARM need a valid access token for that host unless Public is
+// set; the
 // handler reads the caller with callerOf(r).
 type Route struct {
 	Host    HostKind
@@ -130,6 +134,37 @@ func compilePattern(p string) []segment {
 		}
 	}
 	return segs
+}
+
+// graphAliasPath is the path a Graph alias names: Graph serves every
+// directory path of /{version}/ also under /{version}/myorganization/
+// (the signed-in organization), so "/v1.0/myorganization/applications"
+// is "/v1.0/applications". Other paths are returned as they are.
+func graphAliasPath(escaped string) string {
+	version, rest, ok := strings.Cut(strings.TrimPrefix(escaped, "/"), "/")
+	if !ok {
+		return escaped
+	}
+	seg, tail, _ := strings.Cut(rest, "/")
+	if !strings.EqualFold(seg, "myorganization") {
+		return escaped
+	}
+	return "/" + version + "/" + tail
+}
+
+// myOrganizationAlias is r on the path its /myorganization/ alias
+// names (r itself for any other path).
+func myOrganizationAlias(r *http.Request) *http.Request {
+	p := graphAliasPath(r.URL.Path)
+	if p == r.URL.Path {
+		return r
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = p
+	if r.URL.RawPath != "" {
+		r2.URL.RawPath = graphAliasPath(r.URL.RawPath)
+	}
+	return r2
 }
 
 // splitPath splits an escaped URL path into decoded segments, ignoring a

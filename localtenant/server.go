@@ -385,6 +385,8 @@ func hostKindOf(host string) HostKind {
 		return HostGraph
 	case "token.actions.githubusercontent.com":
 		return HostGitHub
+	case "management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn":
+		return HostARM
 	case "localhost", "127.0.0.1", "::1":
 		return HostLocal
 	}

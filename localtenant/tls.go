@@ -28,6 +28,7 @@ var certHosts = []string{
 	"graph.microsoft.com", "graph.microsoft.us", "microsoftgraph.chinacloudapi.cn",
 	"*.sharepoint.com", "*.sharepoint.us", "*.sharepoint.cn",
 	"token.actions.githubusercontent.com",
+	"management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn",
 	"localhost",
 }
 
