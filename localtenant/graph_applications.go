@@ -24,7 +24,7 @@ func graphApplicationRoutes(s *Server) []Route {
 var applicationFilter = filterSchema{Type: "Application", Props: []string{
 	"id", "appId", "displayName", "uniqueName", "tags", "identifierUris", "signInAudience",
 	"createdDateTime", "web", "publicClient", "spa", "passwordCredentials", "keyCredentials", "notes", "description",
-}, Expand: applicationExpand}
+}, Expand: applicationExpand, Search: true}
 
 // applicationView renders an application, with the navigation
 // properties $expand asked for inlined (as this replica sees them). Call
@@ -305,7 +305,7 @@ func (s *Server) deleteApplication(w http.ResponseWriter, r *http.Request) error
 		return aerr
 	}
 	err := writeObject(s, call.app, func(st *Store, a *Application) error {
-		st.deleteApplication(a)
+		st.softDeleteApplication(a)
 		return nil
 	})
 	if err != nil {

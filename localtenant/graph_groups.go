@@ -20,7 +20,7 @@ var (
 	// groupReadPerms read every group and its members.
 	groupReadPerms = []string{"Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 
-	groupFilter  = filterSchema{Type: "Group", Props: []string{"id", "displayName", "mailNickname", "mail", "securityEnabled", "mailEnabled"}}
+	groupFilter  = filterSchema{Type: "Group", Props: []string{"id", "displayName", "mailNickname", "mail", "securityEnabled", "mailEnabled"}, Search: true}
 	memberFilter = filterSchema{Type: "DirectoryObject", Props: []string{"id", "displayName", "userPrincipalName"}}
 )
 

@@ -21,7 +21,7 @@ func graphServicePrincipalRoutes(s *Server) []Route {
 // servicePrincipalFilter is what $filter may use on service principals.
 var servicePrincipalFilter = filterSchema{Type: "ServicePrincipal", Props: []string{
 	"id", "appId", "displayName", "tags", "servicePrincipalNames", "servicePrincipalType", "accountEnabled", "appOwnerOrganizationId",
-}, Expand: servicePrincipalExpand}
+}, Expand: servicePrincipalExpand, Search: true}
 
 // spKeyOf reads the service principal named by a route.
 func spKeyOf(r *http.Request) (appKey, *apiError) {
@@ -293,7 +293,7 @@ func (s *Server) deleteServicePrincipalRoute(w http.ResponseWriter, r *http.Requ
 		if sp.Seeded && (sp.AppID == graphAppID || sp.AppID == sharePointAppID) {
 			return denied()
 		}
-		st.deleteServicePrincipal(sp)
+		st.softDeleteServicePrincipal(sp, st.now())
 		return nil
 	})
 	if err != nil {

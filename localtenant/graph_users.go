@@ -14,7 +14,7 @@ func graphUserRoutes(s *Server) []Route {
 	)
 }
 
-var userFilter = filterSchema{Type: "User", Props: []string{"id", "userPrincipalName", "displayName", "mail", "givenName", "surname", "accountEnabled"}}
+var userFilter = filterSchema{Type: "User", Props: []string{"id", "userPrincipalName", "displayName", "mail", "givenName", "surname", "accountEnabled"}, Search: true}
 
 // userView is a user as Graph's default $select shows it.
 func userView(u *User) map[string]any {

@@ -4,12 +4,17 @@ import "time"
 
 // Meta is what the store records about every object besides its Graph
 // fields: when it was created on the tenant clock (replication delay is
-// measured from here) and whether it is seed data (always visible).
+// measured from here), whether it is seed data (always visible) and
+// when it was deleted.
 // Embedded in every stored type with `json:"-"`, so it never shows on
 // the wire.
 type Meta struct {
 	Created time.Time `json:"created"`
 	Seeded  bool      `json:"seeded,omitempty"`
+	// Deleted is when an application or service principal went to the
+	// directory's deleted items (zero while it is live). Deleted objects
+	// are seen only through /directory/deletedItems.
+	Deleted time.Time `json:"deleted,omitempty"`
 }
 
 func (m *Meta) meta() *Meta { return m }

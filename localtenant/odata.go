@@ -49,15 +49,19 @@ func eventual(r *http.Request) bool {
 
 // notEmulatedOptions are OData options Graph has that the local tenant
 // does not evaluate; asking for them is refused loudly.
-var notEmulatedOptions = []string{"orderby", "search", "skip", "format", "levels"}
+var notEmulatedOptions = []string{"orderby", "skip", "format", "levels"}
 
-// checkNotEmulated refuses the options of notEmulatedOptions. Only
-// "$search" counts: a plain "search" is the site search parameter.
-func checkNotEmulated(q url.Values) *apiError {
+// checkNotEmulated refuses the options of notEmulatedOptions, and
+// $search where a handler does not evaluate it (search=true). A plain
+// "search" is the site search parameter, not $search.
+func checkNotEmulated(q url.Values, search bool) *apiError {
+	if _, ok := q["$search"]; ok && !search {
+		return unsupportedQuery("localtenant: the query option $search is not emulated by the local tenant on this path.")
+	}
 	for _, name := range notEmulatedOptions {
 		_, with := q["$"+name]
 		_, without := q[name]
-		if with || (without && name != "search") {
+		if with || without {
 			return unsupportedQuery("localtenant: the query option $%s is not emulated by the local tenant.", name)
 		}
 	}
@@ -69,7 +73,7 @@ func checkNotEmulated(q url.Values) *apiError {
 func parseListQuery(r *http.Request, schema filterSchema) (*listQuery, *apiError) {
 	q := r.URL.Query()
 	lq := &listQuery{Top: defaultPageSize}
-	if err := checkNotEmulated(q); err != nil {
+	if err := checkNotEmulated(q, schema.Search); err != nil {
 		return nil, err
 	}
 	sel, err := parseSelect(q)
@@ -122,6 +126,19 @@ func parseListQuery(r *http.Request, schema filterSchema) (*listQuery, *apiError
 		}
 		lq.Filter = x
 	}
+	if v, ok := q["$search"]; ok && len(v) > 0 {
+		if !eventual(r) {
+			return nil, badRequest("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+		}
+		x, err := parseSearch(v[0], schema)
+		if err != nil {
+			return nil, err
+		}
+		if lq.Filter != nil {
+			x = andExpr{lq.Filter, x}
+		}
+		lq.Filter = x
+	}
 	return lq, nil
 }
 
@@ -146,7 +163,7 @@ func parseSelect(q url.Values) ([]string, *apiError) {
 // and $expand of the navigation properties in expandable.
 func parseSelectOnly(r *http.Request, expandable ...string) (sel, expand []string, err *apiError) {
 	q := r.URL.Query()
-	if err := checkNotEmulated(q); err != nil {
+	if err := checkNotEmulated(q, false); err != nil {
 		return nil, nil, err
 	}
 	if sel, err = parseSelect(q); err != nil {

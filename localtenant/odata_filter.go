@@ -20,6 +20,7 @@ type filterSchema struct {
 	Type   string   // "Application": named in errors as Graph names it
 	Props  []string // top-level properties that may be filtered on
 	Expand []string // navigation properties $expand may name
+	Search bool     // $search is evaluated (directory objects)
 }
 
 // filterExpr is a parsed $filter.

@@ -82,7 +82,7 @@ type sitePermInternal struct {
 
 func (st *Store) snapshot(tenantID string) snapshot {
 	snap := snapshot{Version: snapshotVersion, TenantID: tenantID}
-	for _, a := range st.applications(true) {
+	for _, a := range sorted(st.apps, func(*Application) bool { return true }) {
 		rec := appRecord{Object: a, Meta: a.Meta, Secrets: map[string]credInternal{}, Certs: map[string]credInternal{}, Owners: a.Owners, Props: a.Props}
 		for _, p := range a.PasswordCredentials {
 			rec.Secrets[p.KeyID] = credInternal{Hash: p.SecretHash, Created: p.Created}
@@ -95,7 +95,7 @@ func (st *Store) snapshot(tenantID string) snapshot {
 		}
 		snap.Applications = append(snap.Applications, rec)
 	}
-	for _, o := range st.servicePrincipals(true) {
+	for _, o := range sorted(st.sps, func(*ServicePrincipal) bool { return true }) {
 		snap.ServicePrincipals = append(snap.ServicePrincipals, spRecord{o, o.Meta, o.Props, o.Owners})
 	}
 	for _, o := range st.permissionGrants(true) {

@@ -79,12 +79,21 @@ func hashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// list returns the objects of m that the view sees, oldest first (ties by
-// id), so lists and paging are stable.
+// live reports whether o is not in the deleted items.
+func live(o object) bool { return o.meta().Deleted.IsZero() }
+
+// list returns the live objects of m that the view sees, oldest first
+// (ties by id), so lists and paging are stable.
 func list[T object](st *Store, m map[string]T, primary bool, keep func(T) bool) []T {
+	return sorted(m, func(o T) bool { return live(o) && (primary || st.visible(o)) && (keep == nil || keep(o)) })
+}
+
+// sorted returns the objects of m that keep accepts, oldest first (ties
+// by id).
+func sorted[T object](m map[string]T, keep func(T) bool) []T {
 	out := make([]T, 0, len(m))
 	for _, o := range m {
-		if (primary || st.visible(o)) && (keep == nil || keep(o)) {
+		if keep(o) {
 			out = append(out, o)
 		}
 	}
@@ -124,7 +133,7 @@ func idOf(o object) string {
 // get returns m[id] when the view sees it.
 func get[T object](st *Store, m map[string]T, id string, primary bool) (T, bool) {
 	o, ok := m[id]
-	if !ok || !(primary || st.visible(o)) {
+	if !ok || !live(o) || !(primary || st.visible(o)) {
 		var zero T
 		return zero, false
 	}
@@ -134,7 +143,7 @@ func get[T object](st *Store, m map[string]T, id string, primary bool) (T, bool)
 // first returns the first object of m the view sees for which match is true.
 func first[T object](st *Store, m map[string]T, primary bool, match func(T) bool) (T, bool) {
 	for _, o := range m {
-		if (primary || st.visible(o)) && match(o) {
+		if live(o) && (primary || st.visible(o)) && match(o) {
 			return o, true
 		}
 	}
@@ -385,16 +394,31 @@ func (st *Store) addFederatedCredential(a *Application, f *FederatedIdentityCred
 	a.FederatedIdentityCredentials = append(a.FederatedIdentityCredentials, f)
 }
 
-// deleteApplication removes an application, its service principal and
-// everything that references that service principal, as a hard delete.
-func (st *Store) deleteApplication(a *Application) {
-	delete(st.apps, a.ID)
+// softDeleteApplication moves an application to the deleted items, with
+// its service principal; what references them (grants, app role
+// assignments, site permissions) is removed.
+func (st *Store) softDeleteApplication(a *Application) {
+	now := st.now()
 	if sp, ok := st.spByAppID(a.AppID, true); ok {
-		st.deleteServicePrincipal(sp)
+		st.softDeleteServicePrincipal(sp, now)
 	}
+	st.removeSitePermissions(a.AppID)
+	a.Deleted = now
+}
+
+// softDeleteServicePrincipal moves a service principal to the deleted
+// items at time at, removing its grants and app role assignments.
+func (st *Store) softDeleteServicePrincipal(sp *ServicePrincipal, at time.Time) {
+	st.deleteServicePrincipal(sp)
+	sp.Deleted = at
+	st.sps[sp.ID] = sp
+}
+
+// removeSitePermissions removes the site permissions granted to appID.
+func (st *Store) removeSitePermissions(appID string) {
 	for id, p := range st.sitePerms {
 		for _, g := range append(p.GrantedToIdentitiesV2, p.GrantedToIdentities...) {
-			if g.Application != nil && strings.EqualFold(g.Application.ID, a.AppID) {
+			if g.Application != nil && strings.EqualFold(g.Application.ID, appID) {
 				delete(st.sitePerms, id)
 				break
 			}
