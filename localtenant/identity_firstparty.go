@@ -78,9 +78,9 @@ func (st *Store) clientApplication(clientID string) (*Application, bool) {
 	return nil, false
 }
 
-// preauthorizedScopes are the scopes Microsoft pre-authorizes for a
+// firstPartyScopes are the scopes Microsoft pre-authorizes for a
 // first-party client on resource (nil for any other client).
-func preauthorizedScopes(clientAppID string, resource *ServicePrincipal) []string {
+func firstPartyScopes(clientAppID string, resource *ServicePrincipal) []string {
 	c, ok := firstPartyByAppID(clientAppID)
 	if !ok || resource == nil {
 		return nil

@@ -123,7 +123,7 @@ func (s *Server) delegatedScopes(st *Store, client *Application, clientSP *Servi
 	}
 	// Pre-authorized: by the resource's own API (preAuthorizedApplications)
 	// or, for Microsoft's first-party clients, by Microsoft.
-	for _, v := range append(st.preAuthorizedScopes(client.AppID, sr.Resource), preauthorizedScopes(client.AppID, sr.Resource)...) {
+	for _, v := range append(st.preAuthorizedScopes(client.AppID, sr.Resource), firstPartyScopes(client.AppID, sr.Resource)...) {
 		if !containsFold(granted, v) {
 			granted = append(granted, v)
 		}
