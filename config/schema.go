@@ -122,18 +122,23 @@ var (
 
 	outputSchema = &node{attrs: attrs([]string{"value"}, "description", "sensitive")}
 
-	rootSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
-		{Type: "tenant"},
-		{Type: "variable", LabelNames: []string{"name"}},
-		{Type: "locals"},
-		{Type: "application", LabelNames: []string{"name"}},
-		{Type: "site", LabelNames: []string{"name"}},
-		{Type: "check", LabelNames: []string{"name"}},
-		{Type: "output", LabelNames: []string{"name"}},
-		{Type: "data", LabelNames: []string{"type", "name"}},
-		{Type: "policy", LabelNames: []string{"name"}},
-		{Type: "ignore", LabelNames: []string{"rule"}},
-	}}
+	// rootBlocks are the top-level blocks. locals has no body schema (any
+	// attributes); the body of data depends on its first label
+	// (dataSchemas). The JSON Schema of *.entra.json files
+	// (docs/entra.schema.json, JSONSchema) is generated from these.
+	rootBlocks = []nested{
+		{typ: "tenant", single: true, body: tenantSchema},
+		{typ: "variable", labels: []string{"name"}, body: variableSchema},
+		{typ: "locals"},
+		{typ: "application", labels: []string{"name"}, body: applicationSchema},
+		{typ: "site", labels: []string{"name"}, body: siteSchema},
+		{typ: "check", labels: []string{"name"}, body: checkSchema},
+		{typ: "output", labels: []string{"name"}, body: outputSchema},
+		{typ: "data", labels: []string{"type", "name"}},
+		{typ: "policy", labels: []string{"name"}, body: policySchema},
+		{typ: "ignore", labels: []string{"rule"}, body: ignoreSchema},
+	}
+	rootSchema = (&node{blocks: rootBlocks}).schema()
 )
 
 // body is a decoded block body: its attributes and nested blocks, checked
