@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -66,6 +67,9 @@ type Meta struct {
 	Color bool
 	// usage prints the running command's options (set by newFlags).
 	usage func()
+	// flags is the running command's flag set (set by newFlags), which
+	// completion reads.
+	flags *flag.FlagSet
 }
 
 // Path resolves p against the working directory.
@@ -100,6 +104,7 @@ func commands() map[string]command {
 		{"bench", "Measure plans and applies of generated configurations on local tenants", runBench},
 		{"version", "Print the entraform version and commit", runVersion},
 		{"help", "Show the commands, or a command's options: help COMMAND", runHelp},
+		{"completion", "Print a shell completion script: completion bash|zsh|fish", runCompletion},
 	}
 	list = append(list, laterCommands()...)
 	m := make(map[string]command, len(list))

@@ -35,6 +35,7 @@ func newFlags(m *Meta, name, synopsis string) *flag.FlagSet {
 	// The flag package calls Usage itself on -h and on errors; parseFlags
 	// decides when to print it, once.
 	fs.Usage = func() {}
+	m.flags = fs
 	m.usage = func() {
 		fmt.Fprintf(m.Stdout, "Usage: entraform [global options] %s\n\n", synopsis)
 		var b strings.Builder
