@@ -21,6 +21,45 @@ var spTypedOnly = []string{"passwordCredentials"}
 // example of the v1.0 reference).
 var spDefaults = entityDefaults{objects: []string{"info", "verifiedPublisher"}}
 
+// publishApplicationPermissions makes sp publish the app roles and
+// delegated permission scopes its application defines (appRoles and
+// api.oauth2PermissionScopes), as Entra keeps a service principal in its
+// home tenant in step with its application: the typed copies for token
+// issuance and assignments, the documented values for the wire.
+func publishApplicationPermissions(sp *ServicePrincipal, a *Application) {
+	var roles []AppRole
+	var rolesJSON, scopesJSON any = []any{}, []any{}
+	if a.prop("appRoles", &roles) {
+		rolesJSON = a.Props["appRoles"]
+	}
+	var api struct {
+		Scopes []PermissionScope `json:"oauth2PermissionScopes"`
+	}
+	if a.prop("api", &api) {
+		if m, ok := a.Props["api"].(map[string]any); ok && m["oauth2PermissionScopes"] != nil {
+			scopesJSON = m["oauth2PermissionScopes"]
+		}
+	}
+	for i := range roles {
+		if roles[i].Origin == "" {
+			roles[i].Origin = "Application"
+		}
+	}
+	for i := range api.Scopes {
+		if api.Scopes[i].Origin == "" {
+			api.Scopes[i].Origin = "Application"
+		}
+	}
+	sp.AppRoles = append([]AppRole{}, roles...)
+	sp.OAuth2PermissionScopes = append([]PermissionScope{}, api.Scopes...)
+	props := make(map[string]any, len(sp.Props)+2)
+	for k, v := range sp.Props {
+		props[k] = v
+	}
+	props["appRoles"], props[spScopesV1] = rolesJSON, scopesJSON
+	sp.Props = props
+}
+
 // servicePrincipalRules are the behaviour rules a create (cur == nil) or
 // an update of a service principal must pass, run on the would-be
 // result before it is stored.

@@ -171,6 +171,9 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request) error 
 	if aerr != nil {
 		return aerr
 	}
+	if aerr := checkSelect(apiVersion(r), "application", lq.Select); aerr != nil {
+		return aerr
+	}
 	var all page
 	s.read(func(st *Store) {
 		apps := list(st, st.apps, false, func(a *Application) bool { return mayTouchApp(c, level, a) })
@@ -211,8 +214,11 @@ func (s *Server) getApplication(w http.ResponseWriter, r *http.Request) error {
 	if aerr != nil {
 		return aerr
 	}
-	_, expand, aerr := parseSelectOnly(r, applicationFilter.Expand...)
+	sel, expand, aerr := parseSelectOnly(r, applicationFilter.Expand...)
 	if aerr != nil {
+		return aerr
+	}
+	if aerr := checkSelect(apiVersion(r), "application", sel); aerr != nil {
 		return aerr
 	}
 	var out map[string]any
@@ -273,6 +279,11 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		*a = *next
+		_, roles := body["appRoles"]
+		_, api := body["api"]
+		if sp, ok := st.spByAppID(a.AppID, true); ok && (roles || api) {
+			publishApplicationPermissions(sp, a)
+		}
 		return nil
 	})
 	if err != nil {

@@ -99,12 +99,13 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request) 
 			AccountEnabled:         true,
 			AppOwnerOrganizationID: &owner,
 		}
+		publishApplicationPermissions(sp, a)
 		apply, err := decodeServicePrincipal(body)
 		if err != nil {
 			return err
 		}
 		apply(sp)
-		sp.Props = propsFromBody(nil, body, spTypedOnly)
+		sp.Props = propsFromBody(sp.Props, body, spTypedOnly)
 		// A caller that may only touch what it owns owns what it creates.
 		if id := callerObjectID(c); level == accessOwned && id != "" {
 			sp.Owners = []string{id}
@@ -193,6 +194,9 @@ func (s *Server) listServicePrincipals(w http.ResponseWriter, r *http.Request) e
 	if aerr != nil {
 		return aerr
 	}
+	if aerr := checkSelect(apiVersion(r), "servicePrincipal", lq.Select); aerr != nil {
+		return aerr
+	}
 	var all page
 	s.read(func(st *Store) {
 		sps := list(st, st.sps, false, func(sp *ServicePrincipal) bool { return mayTouchSP(st, c, level, sp) })
@@ -224,8 +228,11 @@ func (s *Server) getServicePrincipal(w http.ResponseWriter, r *http.Request) err
 	if aerr != nil {
 		return aerr
 	}
-	_, expand, aerr := parseSelectOnly(r, servicePrincipalExpand...)
+	sel, expand, aerr := parseSelectOnly(r, servicePrincipalExpand...)
 	if aerr != nil {
+		return aerr
+	}
+	if aerr := checkSelect(apiVersion(r), "servicePrincipal", sel); aerr != nil {
 		return aerr
 	}
 	var out map[string]any

@@ -169,3 +169,25 @@ func GraphProperty(version, typ, prop string) (GraphProp, bool) {
 	}
 	return out, true
 }
+
+// checkSelect refuses a $select of something that is not a property of
+// entity type typ, as Graph does.
+func checkSelect(ver, typ string, sel []string) *apiError {
+	t := entityType(ver, typ)
+	for _, name := range sel {
+		if name == "*" || t.hasNavigation(name) {
+			continue
+		}
+		found := false
+		for n, p := range t.Properties {
+			if strings.EqualFold(n, name) && !p.isStream() {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return badRequest("Could not find a property named '%s' on type 'microsoft.graph.%s'.", name, typ)
+		}
+	}
+	return nil
+}

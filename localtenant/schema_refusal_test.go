@@ -70,6 +70,12 @@ func TestGraphSchemaRefusals(t *testing.T) {
 			bad("Property 'publisherDomain' is read-only and cannot be set.")},
 		{"unknown service principal property", "POST", "/servicePrincipals", map[string]any{"appId": app.str("appId"), "owner": "me"},
 			bad("Property 'owner' does not exist as a declared property or extension property.")},
+		{"$select of a property the type does not have", "GET", "/applications?$select=displayName,colour", nil,
+			bad("Could not find a property named 'colour' on type 'microsoft.graph.application'.")},
+		{"$select of a beta property on v1.0", "GET", appURL + "?$select=windows", nil,
+			bad("Could not find a property named 'windows' on type 'microsoft.graph.application'.")},
+		{"$select of the v1.0 scopes on beta", "GET", graphBeta + spURL + "?$select=oauth2PermissionScopes", nil,
+			bad("Could not find a property named 'oauth2PermissionScopes' on type 'microsoft.graph.servicePrincipal'.")},
 		{"v1.0 name of the scopes on beta", "PATCH", graphBeta + spURL, map[string]any{"oauth2PermissionScopes": []any{}},
 			bad("Property 'oauth2PermissionScopes' does not exist as a declared property or extension property.")},
 	}
@@ -78,7 +84,11 @@ func TestGraphSchemaRefusals(t *testing.T) {
 		if strings.Contains(tt.path, "uniqueName=") {
 			headers = append(headers, "Prefer: create-if-missing")
 		}
-		r := c.do(tt.method, tt.path, tt.body, headers...)
+		var body any
+		if tt.body != nil {
+			body = tt.body
+		}
+		r := c.do(tt.method, tt.path, body, headers...)
 		if diff := cmp.Diff(tt.want, want{r.status, r.code(), r.message()}); diff != "" {
 			t.Errorf("%s: %s %s (-want +got):\n%s", tt.name, tt.method, tt.path, diff)
 		}

@@ -185,11 +185,27 @@ func TestGraphSchemaScenario(t *testing.T) {
 	if sp.body["notes"] != "managed by terraform" || sp.body["samlSingleSignOnSettings"] == nil {
 		t.Errorf("POST /servicePrincipals: notes %v, samlSingleSignOnSettings %v", sp.body["notes"], sp.body["samlSingleSignOnSettings"])
 	}
+	// The service principal publishes its application's scopes and
+	// roles, and follows changes of them.
+	if diff := cmp.Diff([]any{"user_impersonation"}, pluck(sp.body[spScopesV1], "value")); diff != "" {
+		t.Errorf("service principal scopes (-want +got):\n%s", diff)
+	}
+	c.must(204, "PATCH", "/applications/"+id, map[string]any{"appRoles": terraformApplication("tf")["appRoles"]})
+	spRoles := c.must(200, "GET", "/servicePrincipals/"+sp.str("id")+"?$select=appRoles", nil)
+	if diff := cmp.Diff([]any{"Data.Read"}, pluck(spRoles.body["appRoles"], "value")); diff != "" {
+		t.Errorf("service principal roles after the application's PATCH (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]any{"Application"}, pluck(spRoles.body["appRoles"], "origin")); diff != "" {
+		t.Errorf("service principal role origin (-want +got):\n%s", diff)
+	}
 	c.must(204, "PATCH", graphBeta+"/servicePrincipals/"+sp.str("id"), map[string]any{"preferredSingleSignOnMode": "oidc"})
 	gsp := c.must(200, "GET", graphBeta+"/servicePrincipals(appId='"+tf.str("appId")+"')", nil)
 	full("GET /beta/servicePrincipals(appId=..)", versionBeta, "servicePrincipal", gsp.body)
 	if gsp.body["preferredSingleSignOnMode"] != "oidc" {
 		t.Errorf("preferredSingleSignOnMode = %v", gsp.body["preferredSingleSignOnMode"])
+	}
+	if diff := cmp.Diff([]any{"user_impersonation"}, pluck(gsp.body[spScopesBeta], "value")); diff != "" {
+		t.Errorf("beta publishedPermissionScopes (-want +got):\n%s", diff)
 	}
 
 	// $batch, v1.0 and beta.
@@ -231,6 +247,17 @@ func TestGraphSchemaScenario(t *testing.T) {
 func roundTrip(t *testing.T, v any) any {
 	t.Helper()
 	return toMap(map[string]any{"v": v})["v"]
+}
+
+// pluck is member name of each object of a JSON array.
+func pluck(arr any, name string) []any {
+	out := []any{}
+	list, _ := arr.([]any)
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		out = append(out, m[name])
+	}
+	return out
 }
 
 func keys(m map[string]any) []string { return sortedKeys(m) }
