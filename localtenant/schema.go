@@ -191,3 +191,14 @@ func checkSelect(ver, typ string, sel []string) *apiError {
 	}
 	return nil
 }
+
+// GraphNavigation reports whether name is a navigation property of the
+// entity type typ in a Graph version.
+func GraphNavigation(version, typ, name string) bool {
+	v, ok := graphSchema.Versions[version]
+	if !ok {
+		return false
+	}
+	t, ok := v.Entities[typ]
+	return ok && t.hasNavigation(name)
+}
