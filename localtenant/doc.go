@@ -120,7 +120,13 @@
 // Objects are the typed structs of model.go; their JSON tags are Graph's
 // field names, and internal material (secret hashes, certificate DER,
 // passwords, Meta) is `json:"-"`, so marshalling a stored object never
-// leaks it. Copy before returning data out of the lock if the handler
+// leaks it. Applications and service principals are generic besides:
+// bodies are checked against graphschema.json (schema_check.go), every
+// documented member is kept in the object's Props, and the wire JSON is
+// rendered from the description over Props and the typed fields
+// (schema_render.go, entity_application.go, entity_serviceprincipal.go).
+// A property needs no code unless it has behaviour; behaviour rules go in
+// applicationRules / servicePrincipalRules. Copy before returning data out of the lock if the handler
 // keeps using it after.
 //
 // Replication delay: every lookup takes primary bool. primary=false is a

@@ -25,10 +25,13 @@ import (
 //     after it is released.
 //   - Bodies are checked member by member: unknown members get Graph's
 //     "does not exist as a declared property" 400, read-only ones a 400
-//     saying so, and real Graph members the local tenant does not model a
-//     400 that starts with "localtenant:", so a client relying on them
-//     finds out here rather than in production. Query options it does
-//     not evaluate ($orderby, $expand, $search) are refused the same way.
+//     saying so. Applications and service principals are checked against
+//     graphschema.json and accept every documented property
+//     (schema_check.go); for the other types, real Graph members the
+//     local tenant does not model get a 400 that starts with
+//     "localtenant:", so a client relying on them finds out here rather
+//     than in production. Query options it does not evaluate ($orderby,
+//     $search) are refused the same way.
 //   - Deliberate fidelity: site permission lists leave roles out (GET by
 //     id has them), as reported of the real service; $batch answers in
 //     reverse order of execution, since Graph promises no order.

@@ -43,8 +43,8 @@ func conformObject(v *schemaVersion, t *schemaType, path string, obj map[string]
 		out = append(out, conformValue(v, p, path+"."+name, val, partial)...)
 	}
 	for name := range obj {
-		if strings.Contains(name, "@odata.") {
-			continue
+		if strings.Contains(name, "@") {
+			continue // an instance annotation (@odata.context, @deprecated.x)
 		}
 		if _, ok := t.Properties[name]; !ok && (!t.Open || isEntityTypeOf(v, t)) {
 			out = append(out, fmt.Sprintf("%s.%s: not a property of the type", path, name))
