@@ -76,7 +76,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// checkNames lists check addresses for messages.
+// quoted joins names for a message.
 func quoted(list []string) string {
 	return strings.Join(list, ", ")
 }

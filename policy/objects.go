@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -210,6 +209,3 @@ func (f *facts) objects(kind string) []object {
 	}
 	return out
 }
-
-// kindTitle names a kind in messages.
-func kindTitle(kind string) string { return strings.ReplaceAll(kind, "_", " ") }

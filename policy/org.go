@@ -24,8 +24,8 @@ func evalPolicy(in Input, f *facts, p *config.Policy) ([]Finding, hcl.Diagnostic
 		ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"self": obj.value}, Functions: funcs}
 		v, d := p.Condition.Value(ctx)
 		if d.HasErrors() {
-			diags = append(diags, policyError(p, obj, d)...)
-			continue
+			// The same mistake would repeat for every object: say it once.
+			return out, append(diags, policyError(p, obj, d)...)
 		}
 		v, _ = v.UnmarkDeep()
 		if !v.IsKnown() {
@@ -38,7 +38,7 @@ func evalPolicy(in Input, f *facts, p *config.Policy) ([]Finding, hcl.Diagnostic
 				Detail:   fmt.Sprintf("The condition of policy %q must be true or false; for %s it is %s.", p.Name, obj.addr, describe(v)),
 				Subject:  p.Condition.Range().Ptr(),
 			})
-			continue
+			return out, diags
 		}
 		if v.True() {
 			continue
@@ -74,7 +74,7 @@ func policyError(p *config.Policy, obj object, d hcl.Diagnostics) hcl.Diagnostic
 			continue
 		}
 		c := *e
-		c.Detail = fmt.Sprintf("%s (policy %q, for %s %s)", c.Detail, p.Name, kindTitle(p.For), obj.addr)
+		c.Detail = fmt.Sprintf("%s (policy %q, for %s %s)", c.Detail, p.Name, p.For, obj.addr)
 		out = append(out, &c)
 	}
 	return out

@@ -39,6 +39,12 @@ func mismatched(f *facts, delegated bool) []Finding {
 		if len(checks) == 0 || (delegated && (user || !appOnly)) || (!delegated && (appOnly || !user)) {
 			continue
 		}
+		if delegated && signsUsersIn(a) {
+			// Users sign in through its redirect URIs, which is what its
+			// delegated permissions may be for; unverified-permission
+			// still asks for a check that proves it.
+			continue
+		}
 		for _, p := range f.perms[a.Addr] {
 			if p.Delegated != delegated {
 				continue
@@ -113,4 +119,10 @@ func dedupe(list []string) []string {
 		}
 	}
 	return out
+}
+
+// signsUsersIn reports whether users can sign in to the application: it
+// has redirect URIs (web, spa) or is a public client.
+func signsUsersIn(a *config.Application) bool {
+	return a.Web != nil && len(a.Web.RedirectURIs) > 0 || a.SPA != nil && len(a.SPA.RedirectURIs) > 0 || a.PublicClient != nil
 }

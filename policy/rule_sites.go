@@ -138,7 +138,7 @@ func sitesSelectedFix(cfg *config.Config, a *config.Application, p perm, role st
 	var b strings.Builder
 	app := names(p, false, map[string]string{p.ref.Name: "Sites.Selected"})
 	fmt.Fprintf(&b, "in %s, ask for Sites.Selected instead:\n%s\n", a.Addr, indent(permissionBlock(p.label(), names(p, true, nil), app), 2))
-	ref := appReference(a)
+	ref := a.Addr // application.x, application.x["k"] and application.x[0] are expressions too
 	grant := func(pad int) string {
 		return indent(fmt.Sprintf("grant %q {\n  application = %s\n  roles       = [%q]\n}", a.Name, ref, role), pad)
 	}
@@ -163,11 +163,6 @@ func sitesSelectedFix(cfg *config.Config, a *config.Application, p perm, role st
 		fmt.Fprintf(&b, "and declare the site:\n%s\n", indent(fmt.Sprintf("site %q {\n  url = %q\n\n%s\n}", name, url, grant(2)), 2))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// appReference is the expression that refers to an application instance.
-func appReference(a *config.Application) string {
-	return a.Addr // application.x, application.x["k"], application.x[0] are expressions too
 }
 
 func siteByURL(cfg *config.Config, url string) *config.Site {

@@ -22,7 +22,7 @@ func unverifiedPermissions(f *facts) []Finding {
 			if exercised(f.checks[a.Addr], perms, p) {
 				continue
 			}
-			if p.Delegated && appOnly && !user || !p.Delegated && user && !appOnly {
+			if p.Delegated && appOnly && !user && !signsUsersIn(a) || !p.Delegated && user && !appOnly {
 				continue // delegated-on-app-only or application-on-user-flows says more
 			}
 			name := p.Value

@@ -72,6 +72,9 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 	}
 	m.showWithAnnotations(files, diags)
 	if errs > 0 {
+		if rv != nil && rv.diags.HasErrors() {
+			m.Errorf("the policy review failed (-policy-severity=%s)", rv.threshold)
+		}
 		return ExitError
 	}
 	msg := "Success! The configuration is valid."
