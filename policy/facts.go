@@ -68,10 +68,14 @@ type facts struct {
 	checks map[string][]*config.Check
 	// perms by application address, in declaration order.
 	perms map[string][]perm
+	// objectCache holds the policy objects of each kind.
+	objectCache map[string][]object
+	// actions are the plan's actions by address, filled on first use.
+	actions map[string]string
 }
 
 func newFacts(in Input) *facts {
-	f := &facts{cfg: in.Config, plan: in.Plan, snap: in.Snapshot, checks: map[string][]*config.Check{}, perms: map[string][]perm{}}
+	f := &facts{cfg: in.Config, plan: in.Plan, snap: in.Snapshot, checks: map[string][]*config.Check{}, perms: map[string][]perm{}, objectCache: map[string][]object{}}
 	for _, c := range in.Config.Checks {
 		f.checks[c.Application] = append(f.checks[c.Application], c)
 	}

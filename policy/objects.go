@@ -71,8 +71,14 @@ func (f *facts) action(addr string) cty.Value {
 	if f.plan == nil {
 		return cty.NullVal(cty.String)
 	}
-	if c := f.plan.Change(addr); c != nil {
-		return cty.StringVal(string(c.Action))
+	if f.actions == nil {
+		f.actions = make(map[string]string, len(f.plan.Changes))
+		for _, c := range f.plan.Changes {
+			f.actions[c.Address] = string(c.Action)
+		}
+	}
+	if a, ok := f.actions[addr]; ok {
+		return cty.StringVal(a)
 	}
 	return cty.NullVal(cty.String)
 }
@@ -178,8 +184,18 @@ func (f *facts) applicationObject(a *config.Application) object {
 	})}
 }
 
-// objects returns the planned objects of one policy kind.
+// objects returns the planned objects of one policy kind, built once per
+// evaluation.
 func (f *facts) objects(kind string) []object {
+	if out, ok := f.objectCache[kind]; ok {
+		return out
+	}
+	out := f.buildObjects(kind)
+	f.objectCache[kind] = out
+	return out
+}
+
+func (f *facts) buildObjects(kind string) []object {
 	var out []object
 	switch kind {
 	case "application":
