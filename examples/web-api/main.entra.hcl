@@ -74,8 +74,9 @@ application "orders_web" {
   admin_consent = true
 
   secret "web" {
-    expires_in = "180d"
-    write_to   = "secrets/orders_web.env"
+    expires_in    = "180d"
+    rotate_before = "30d"
+    write_to      = "secrets/orders_web.env"
   }
 }
 

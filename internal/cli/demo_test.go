@@ -9,7 +9,7 @@ import (
 
 // The README's first command, and its -example variants, end green.
 func TestDemoRunsEveryExample(t *testing.T) {
-	for _, example := range []string{"quickstart", "flask-delegated", "site-reader", "ci-github"} {
+	for _, example := range []string{"quickstart", "flask-delegated", "site-reader", "ci-github", "web-api"} {
 		t.Run(example, func(t *testing.T) {
 			var out, errs bytes.Buffer
 			env := &Env{
