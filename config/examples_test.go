@@ -22,7 +22,7 @@ func TestExamples(t *testing.T) {
 			dirs = append(dirs, filepath.Join("..", "examples", e.Name()))
 		}
 	}
-	want := []string{"ci-github", "flask-delegated", "quickstart", "site-reader"}
+	want := []string{"ci-github", "flask-delegated", "quickstart", "site-reader", "web-api"}
 	var names []string
 	for _, d := range dirs {
 		names = append(names, filepath.Base(d))
