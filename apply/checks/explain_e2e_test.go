@@ -104,6 +104,12 @@ check "graph_token_to_sharepoint" {
   request "users" { url = "https://graph.microsoft.com/v1.0/users" }
   request "web" { url = "https://contoso.sharepoint.com/sites/hr/_api/web" }
 }
+check "other_port" {
+  application = application.users_reader
+  flow        = "client_credentials"
+  request "users" { url = "https://graph.microsoft.com/v1.0/users" }
+  request "elsewhere" { url = "https://graph.microsoft.com:8443/v1.0/users" }
+}
 check "foreign_host" {
   application = application.users_reader
   flow        = "client_credentials"
@@ -183,7 +189,10 @@ func TestExplanations(t *testing.T) {
 			{CodeUnexpectedStatus, "least privilege does not hold: GET https://graph.microsoft.com/v1.0/sites/contoso.sharepoint.com:/sites/finance answered 200, but the check expects 403; application.wide can reach more than intended (token roles Sites.Read.All)"},
 		}},
 		{"Graph token sent to SharePoint", "graph_token_to_sharepoint", []problem{
-			{CodeUnexpectedStatus, "GET https://contoso.sharepoint.com/sites/hr/_api/web answered 401: the token is for https://graph.microsoft.com, not for contoso.sharepoint.com; a check signs in for the API of its first request, so put requests to contoso.sharepoint.com in a check of their own (or set scopes)"},
+			{CodeTokenNotSent, `request "web" was not sent: https://contoso.sharepoint.com:443 is not the API the check signed in for (https://graph.microsoft.com:443), and the app's token goes only there; a check signs in for the API of its first request, so put requests to contoso.sharepoint.com in a check of their own (or set scopes)`},
+		}},
+		{"the token goes only to the port of the API it is for", "other_port", []problem{
+			{CodeTokenNotSent, `request "elsewhere" was not sent: https://graph.microsoft.com:8443 is not the API the check signed in for (https://graph.microsoft.com:443), and the app's token goes only there; a check signs in for the API of its first request, so put requests to graph.microsoft.com in a check of their own (or set scopes)`},
 		}},
 		{"the token does not leave Microsoft's APIs", "foreign_host", []problem{
 			{CodeTokenNotSent, `request "elsewhere" was not sent: example.org is neither Microsoft Graph, SharePoint nor the API the check signed in for (https://graph.microsoft.com), and the app's token must not leave them`},

@@ -27,15 +27,9 @@ func (r *checkRun) send(ctx context.Context, token string, claims Claims, q *con
 		rr.Error = "not sent: " + err.Error()
 		return rr, &Problem{Code: CodeRequestFailed, Request: q.Name, Message: fmt.Sprintf("request %q: %v", q.Name, err)}
 	}
-	if host := u.Hostname(); !r.env.Cloud.IsGraphHost(host) && !r.env.Cloud.IsSharePointHost(host) && !sameHost(host, r.target.Resource) {
-		rr.Error = "not sent: the token goes only to Microsoft Graph, SharePoint or the check's API"
-		return rr, &Problem{Code: CodeTokenNotSent, Request: q.Name, Message: fmt.Sprintf(
-			"request %q was not sent: %s is neither Microsoft Graph, SharePoint nor the API the check signed in for (%s), and the app's token must not leave them", q.Name, host, r.target.Resource)}
-	}
-	if u.Scheme != "https" && !isLoopback(u) { // over http a token stays on the machine only
-		rr.Error = "not sent: the token goes only over https"
-		return rr, &Problem{Code: CodeTokenNotSent, Request: q.Name, Message: fmt.Sprintf(
-			"request %q was not sent: %s is not https, and the app's token must not cross the network in clear text; use https://%s%s", q.Name, q.URL, u.Host, u.RequestURI())}
+	if p := r.refuseDestination(q, u); p != nil {
+		rr.Error = "not sent: " + p.short
+		return rr, &Problem{Code: CodeTokenNotSent, Request: q.Name, Message: p.message}
 	}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
@@ -85,6 +79,60 @@ func (r *checkRun) send(ctx context.Context, token string, claims Claims, q *con
 		p.Detail = rr.Error
 	}
 	return rr, &p
+}
+
+// refusal says why a request's URL may not receive the app's token.
+type refusal struct{ short, message string }
+
+// refuseDestination decides whether the app's token may go to u: only
+// over https (plain http only to a loopback address, where it stays on
+// the machine), and only to the API the check signed in for: the same
+// scheme, host and port as its resource, as the token's audience says.
+func (r *checkRun) refuseDestination(q *config.Request, u *url.URL) *refusal {
+	host := u.Hostname()
+	if !r.env.Cloud.IsGraphHost(host) && !r.env.Cloud.IsSharePointHost(host) && !sameHost(host, r.target.Resource) {
+		return &refusal{"the token goes only to Microsoft Graph, SharePoint or the check's API", fmt.Sprintf(
+			"request %q was not sent: %s is neither Microsoft Graph, SharePoint nor the API the check signed in for (%s), and the app's token must not leave them", q.Name, host, r.target.Resource)}
+	}
+	if u.Scheme != "https" && !isLoopback(u) {
+		return &refusal{"the token goes only over https", fmt.Sprintf(
+			"request %q was not sent: %s is not https, and the app's token must not cross the network in clear text; use https://%s%s", q.Name, q.URL, u.Host, u.RequestURI())}
+	}
+	if want, got := APIOrigin(r.target.Resource), Origin(u); got != want {
+		return &refusal{"the token goes only to the API it is for (" + want + ")", fmt.Sprintf(
+			"request %q was not sent: %s is not the API the check signed in for (%s), and the app's token goes only there; a check signs in for the API of its first request, so put requests to %s in a check of their own (or set scopes)",
+			q.Name, got, want, host)}
+	}
+	return nil
+}
+
+// Origin is the scheme, host and port of u, with the default port of
+// the scheme written out: https://graph.microsoft.com:443.
+func Origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+// APIOrigin is the origin requests to the API a resource identifies go
+// to: the resource's own for an https (or loopback http) resource, and
+// https on the resource's host for an identifier such as api://host/x.
+func APIOrigin(resource string) string {
+	u, err := url.Parse(resource)
+	if err != nil || u.Host == "" {
+		return resource
+	}
+	if s := strings.ToLower(u.Scheme); s != "https" && s != "http" {
+		return "https://" + strings.ToLower(u.Hostname()) + ":443"
+	}
+	return Origin(u)
 }
 
 func sameHost(host, resource string) bool {

@@ -64,9 +64,14 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 			m.Errorf("%v", err)
 			return ExitError
 		}
-	} else if err := render.Plan(m.Stdout, p, render.Options{Color: m.Color}); err != nil {
-		m.Errorf("%v", err)
-		return ExitError
+	} else {
+		if err := render.Plan(m.Stdout, p, render.Options{Color: m.Color}); err != nil {
+			m.Errorf("%v", err)
+			return ExitError
+		}
+		if !*destroy {
+			m.showCheckDestinations(cfg)
+		}
 	}
 	if rv != nil {
 		m.showWithAnnotations(rv.files, rv.diags)
