@@ -3,6 +3,7 @@ package localtenant
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,4 +171,34 @@ func TestSeedAndDefaults(t *testing.T) {
 	if diff := cmp.Diff(wantEnv, keys); diff != "" {
 		t.Errorf("Env keys (-want +got):\n%s", diff)
 	}
+}
+
+// Owners of service principals and the deleted items survive a restart.
+func TestDataDirKeepsOwnersAndDeletedItems(t *testing.T) {
+	dir := t.TempDir()
+	s1, err := Start(context.Background(), Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := operator(t, s1)
+	kept := op.createApp("kept", "")
+	gone := op.createApp("gone", "")
+	user := s1.DefaultUser().ID
+	op.must(http.StatusNoContent, "POST", "/servicePrincipals/"+kept.spID+"/owners/$ref", dirRef(user))
+	op.must(http.StatusNoContent, "DELETE", "/applications/"+gone.id, nil)
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s2 := start(t, Options{DataDir: dir})
+	op = operator(t, s2)
+	if diff := cmp.Diff([]string{"#microsoft.graph.user " + user}, ownerIDs(op, "/servicePrincipals/"+kept.spID+"/owners")); diff != "" {
+		t.Errorf("service principal owners after a restart (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{gone.id}, deletedIDs(op, "/directory/deletedItems/microsoft.graph.application")); diff != "" {
+		t.Errorf("deleted applications after a restart (-want +got):\n%s", diff)
+	}
+	op.must(http.StatusNotFound, "GET", "/applications/"+gone.id, nil)
+	op.must(http.StatusOK, "POST", "/directory/deletedItems/"+gone.id+"/restore", nil)
+	op.must(http.StatusOK, "GET", "/servicePrincipals/"+gone.spID, nil)
 }
