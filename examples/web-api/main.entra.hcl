@@ -8,6 +8,10 @@ variable "port" {
   default     = 5557
 }
 
+data "user" "owner" {
+  user_principal_name = "alex@contoso.onmicrosoft.com"
+}
+
 data "group" "engineering" {
   display_name = "Engineering"
 }
@@ -15,6 +19,7 @@ data "group" "engineering" {
 application "orders_api" {
   display_name    = "Orders API"
   identifier_uris = ["api://contoso.onmicrosoft.com/orders"]
+  owners          = [data.user.owner]
 
   api {
     scope "read" {
@@ -56,6 +61,7 @@ application "orders_api" {
 
 application "orders_web" {
   display_name = "Orders web"
+  owners       = [data.user.owner]
 
   web {
     redirect_uris = ["http://localhost:${var.port}/"]
