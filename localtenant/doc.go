@@ -126,8 +126,11 @@
 // rendered from the description over Props and the typed fields
 // (schema_render.go, entity_application.go, entity_serviceprincipal.go).
 // A property needs no code unless it has behaviour; behaviour rules go in
-// applicationRules / servicePrincipalRules. Copy before returning data out of the lock if the handler
-// keeps using it after.
+// applicationRules / servicePrincipalRules (graph_rules.go has Graph's
+// rules on exposed scopes, app roles and identifier URIs, and keeps a
+// service principal publishing what its application exposes). Copy
+// before returning data out of the lock if the handler keeps using it
+// after.
 //
 // Replication delay: every lookup takes primary bool. primary=false is a
 // read replica: it sees an object only when st.visible(obj) (seeded, or
