@@ -94,3 +94,22 @@ func TestCustomAPIFlows(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomAPIUserRoleMissing: a user flow that expects a role nobody
+// assigned says where a user's roles come from.
+func TestCustomAPIUserRoleMissing(t *testing.T) {
+	t.Parallel()
+	tn := startTenant(t, localtenant.Options{})
+	cfg := writeConfig(t, subst(customAPIConfig, "PORT", freePort(t))+`
+check "web_role" {
+  application  = application.web
+  flow         = "auth_code"
+  user         = "adele@contoso.onmicrosoft.com"
+  scopes       = ["api://contoso.onmicrosoft.com/orders/Orders.Read"]
+  expect_roles = ["Orders.Reader"]
+}
+`)
+	res := tn.apply(t, cfg)
+	wantProblem(t, runOne(t, tn.env(cfg, res), "web_role"), CodeMissingRole,
+		`the token's roles (none) lack the expected Orders.Reader: a user's token carries the app roles assigned to the user or to a group the user is a direct member of; assign adele@contoso.onmicrosoft.com (or one of its groups) Orders.Reader on api://contoso.onmicrosoft.com/orders (service_principal { assignment "..." { principal = ..., app_role = "Orders.Reader" } } on the API) and apply`)
+}

@@ -128,6 +128,14 @@ func (r *checkRun) missingExpected(code, what, want string, have []string, kind 
 		haveText = strings.Join(have, ", ")
 	}
 	base := fmt.Sprintf("the token's %ss (%s) lack the expected %s", what, haveText, want)
+	if kind == applicationKind && r.target.Delegated {
+		who := "the user"
+		if r.check.User != "" {
+			who = r.check.User
+		}
+		return Problem{Code: code, Message: fmt.Sprintf("%s: a user's token carries the app roles assigned to the user or to a group the user is a direct member of; assign %s (or one of its groups) %s on %s (service_principal { assignment \"...\" { principal = ..., app_role = %q } } on the API) and apply",
+			base, who, want, r.target.Label, want)}
+	}
 	declaredHere := hasFold(declared(app, r.target.ResourceAppID, kind), want)
 	other := applicationKind
 	if kind == applicationKind {
