@@ -45,7 +45,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	r.writeMain(&b)
 	b.WriteString("\n")
-	r.writeRounds(&b)
+	if len(r.find(slices.Max(r.Sizes), RunApply, ModeBulk)) > 0 && !r.NoOpOnly {
+		r.writeRounds(&b)
+	}
 	if t := r.targets(); len(t) > 0 {
 		b.WriteString("\n")
 		writeTable(&b, []string{"target (N=1000)", "measured", "met"}, t)
