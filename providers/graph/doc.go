@@ -100,6 +100,26 @@
 // and bodies that are not JSON are never put in a batch, only counted
 // against the bound.
 //
+// # Pacing by Graph's throttling limits
+//
+// With Options.Budget (DocumentedLimits: Microsoft Graph's published
+// identity-and-access quotas, https://learn.microsoft.com/graph/throttling-limits),
+// every request to the Graph host's directory paths reserves its
+// documented cost (resource units by path, $select/$expand/$top
+// adjustments; one write for POST, PATCH, PUT, DELETE) from token buckets
+// that start full, and waits until they would hold it: an apply at the
+// write quota spends its time waiting, not collecting 429s. The budget
+// sits under the retry transport, so each attempt pays; a coalesced
+// request pays as itself, a $batch sent by Batch for the sum of its
+// items. Requests that had to wait leave on a one-second grain, so they
+// share a $batch. The answers correct the buckets: a 429 (of a request or
+// an item) pauses every request for its Retry-After and empties the
+// bucket its x-ms-throttle-scope names; x-ms-resource-unit replaces the
+// estimated cost; x-ms-throttle-limit-percentage (sent above 80% of a
+// quota) lowers a bucket that thought itself fuller. Sites, drives and
+// SharePoint REST are not paced. BudgetStats counts requests, writes,
+// 429s, waits and writes in flight.
+//
 // # Bounds
 //
 // An answer body larger than 256 MiB, or a listing that is still sending
