@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/entraform/entraform/config"
 	"github.com/entraform/entraform/config/catalog"
 	"github.com/entraform/entraform/plan"
+	"github.com/entraform/entraform/providers/entra"
 )
 
 // flow kinds of login checks.
@@ -176,4 +178,28 @@ func (f *facts) publishes(resourceAppID string, delegated bool, value string) bo
 	}
 	_, err := catalog.Builtin().Resolve(resourceAppID, kind, value)
 	return err == nil
+}
+
+// addr is the address of the planned object a permission becomes, as
+// plan names it: application.x.role["Sites.Read.All"] for an application
+// permission (role["sharepoint:Sites.Selected"] for a resource other than
+// Microsoft Graph), application.x.consent["graph"] for a delegated one.
+// An application permission not resolved yet (offline, outside the
+// catalog) is named by the name as written.
+func (p perm) addr() string {
+	label := p.block.ResourceAddr
+	if p.ResourceAppID != "" {
+		label = entra.ResourceLabel(p.ResourceAppID)
+	}
+	if p.Delegated {
+		return fmt.Sprintf("%s.consent[%q]", p.app.Addr, label)
+	}
+	value := p.Value
+	if value == "" {
+		value = p.ref.Name
+	}
+	if !p.isGraph() {
+		value = label + ":" + value
+	}
+	return fmt.Sprintf("%s.role[%q]", p.app.Addr, value)
 }

@@ -84,11 +84,12 @@ func (f *facts) action(addr string) cty.Value {
 }
 
 func (f *facts) permissionObject(a *config.Application, p perm) object {
-	return object{addr: a.Addr, rng: p.ref.Range, value: cty.ObjectVal(map[string]cty.Value{
-		"address": cty.StringVal(a.Addr), "application": cty.StringVal(a.Addr),
+	addr := p.addr()
+	return object{addr: addr, rng: p.ref.Range, value: cty.ObjectVal(map[string]cty.Value{
+		"address": cty.StringVal(addr), "application": cty.StringVal(a.Addr),
 		"resource": cty.StringVal(p.label()), "resource_app_id": str(p.ResourceAppID), "resource_address": str(p.block.ResourceAddr),
 		"kind": cty.StringVal(p.kind()), "name": cty.StringVal(p.ref.Name), "value": str(p.Value),
-		"action": f.action(a.Addr),
+		"action": f.action(addr),
 	})}
 }
 

@@ -60,7 +60,7 @@ func mismatchFinding(f *facts, a *config.Application, p perm, checks []*config.C
 	if p.Value != "" {
 		name = p.Value
 	}
-	fd := Finding{Address: a.Addr, Range: p.ref.Range}
+	fd := Finding{Address: p.addr(), Range: p.ref.Range}
 	// Move every permission of this kind in the block that the resource
 	// also publishes as the other kind.
 	moved := map[string]string{}

@@ -66,12 +66,12 @@ func highPrivilege(f *facts) []Finding {
 					consider = "Consider " + e.instead + "."
 				}
 				out = append(out, Finding{
-					Address: a.Addr,
+					Address: p.addr(),
 					Range:   p.ref.Range,
 					Summary: fmt.Sprintf("High-privilege permission %s", p.Value),
 					Detail:  fmt.Sprintf("%s asks for %s (%s, %s): %s.", a.Addr, p.Value, p.label(), p.kind(), e.why),
 					Fix: fmt.Sprintf("%s If it is needed, record the review next to the application:\n%s",
-						consider, indent(fmt.Sprintf("ignore \"high-privilege\" {\n  address = %q\n  reason  = \"<why %s needs %s, who reviewed it>\"\n}", a.Addr, a.Name, p.Value), 2)),
+						consider, indent(fmt.Sprintf("ignore \"high-privilege\" {\n  address = %q\n  reason  = \"<why %s needs %s, who reviewed it>\"\n}", p.addr(), a.Name, p.Value), 2)),
 				})
 				break
 			}

@@ -120,7 +120,7 @@ func tenantWideSites(f *facts) []Finding {
 				continue
 			}
 			out = append(out, Finding{
-				Address: a.Addr,
+				Address: p.addr(),
 				Range:   p.ref.Range,
 				Summary: fmt.Sprintf("Tenant-wide %s where Sites.Selected serves", p.Value),
 				Detail: fmt.Sprintf("%s may %s every site of the tenant, but its checks reach only %s. Sites.Selected with a %q grant on each gives it the same there and nothing elsewhere.",

@@ -30,7 +30,7 @@ func unverifiedPermissions(f *facts) []Finding {
 				name = p.ref.Name
 			}
 			out = append(out, Finding{
-				Address: a.Addr,
+				Address: p.addr(),
 				Range:   p.ref.Range,
 				Summary: fmt.Sprintf("Unverified permission %s", name),
 				Detail: fmt.Sprintf("No login check of %s exercises %s (%s, %s), so nothing proves the application needs it or that it works.",

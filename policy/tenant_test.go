@@ -52,7 +52,7 @@ check "daemon" {
 		}
 		return out
 	}
-	if diff := cmp.Diff([]string{"unverified-permission application.daemon"}, rules(nil)); diff != "" {
+	if diff := cmp.Diff([]string{`unverified-permission application.daemon.role["0a0b0c0d-1111-2222-3333-444455556666:Read widgets"]`}, rules(nil)); diff != "" {
 		t.Errorf("offline (-want +got):\n%s", diff)
 	}
 	snap := &plan.Snapshot{Resources: map[string]*entra.ServicePrincipal{widgets: {
