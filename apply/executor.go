@@ -43,6 +43,9 @@ type Options struct {
 	// ShowSecrets, when not nil, receives each new secret value (apply
 	// -show-secrets). Otherwise values go only to write_to files.
 	ShowSecrets io.Writer
+	// OnSecret, when set, is called with each new secret value as soon as
+	// the tenant returns it (the command redacts it from its output).
+	OnSecret func(string)
 }
 
 // Apply executes the plan. It returns an error only when it could not

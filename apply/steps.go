@@ -305,6 +305,9 @@ func (x *executor) secret(ctx context.Context, c *plan.Change) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if x.opts.OnSecret != nil {
+		x.opts.OnSecret(cred.SecretText)
+	}
 	if cred.EndDateTime != nil {
 		end = *cred.EndDateTime
 	}

@@ -189,8 +189,9 @@ func (m *Meta) execute(ctx context.Context, cfg *config.Config, p *plan.Plan, s 
 		status, progress := startApplyStatus(m.Stderr, m.StderrIsTerminal, tally, budget)
 		opts := engine.ApplyOptions{Parallelism: af.parallelism, Progress: progress, Tally: tally}
 		if af.showSecrets {
-			opts.ShowSecrets = m.Stdout
+			opts.ShowSecrets = m.rawStdout
 		}
+		opts.OnSecret = func(v string) { m.secrets.Add(v) }
 		fmt.Fprintln(m.Stderr)
 		result = s.engine.Apply(ctx, cfg, p, s.snapshot, opts)
 		status.finish()

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/entraform/entraform/internal/redact"
 )
 
 // Env is everything a command may touch of its process: streams,
@@ -70,6 +72,12 @@ type Meta struct {
 	// flags is the running command's flag set (set by newFlags), which
 	// completion reads.
 	flags *flag.FlagSet
+	// secrets are the values redacted from Stdout and Stderr: sensitive
+	// variables' values and the secrets the command reads or creates.
+	secrets *redact.Set
+	// rawStdout writes to stdout unredacted, for what the user asked to
+	// see (apply -show-secrets).
+	rawStdout io.Writer
 }
 
 // Path resolves p against the working directory.
@@ -168,7 +176,20 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		usage(m.Stderr)
 		return ExitError
 	}
+	// Everything the command prints passes the redaction by value.
+	m.secrets = &redact.Set{}
+	stdout, stderr := m.secrets.Writer(m.Stdout), m.secrets.Writer(m.Stderr)
+	defer stdout.Flush()
+	defer stderr.Flush()
+	m.rawStdout = stdout.Raw()
+	m.Env = withStreams(m.Env, stdout, stderr)
 	return cmd.run(ctx, m, args[1:])
+}
+
+func withStreams(e *Env, stdout, stderr io.Writer) *Env {
+	c := *e
+	c.Stdout, c.Stderr = stdout, stderr
+	return &c
 }
 
 func withDir(e *Env, dir string) *Env {

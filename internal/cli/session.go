@@ -37,6 +37,7 @@ func (m *Meta) loadConfig(ctx context.Context, c configFlags) (*config.Config, b
 		Vars:     c.vars,
 		Getenv:   m.Getenv,
 	})
+	m.addConfigSecrets(cfg)
 	m.showDiagnostics(cfg.Files, diags)
 	if diags.HasErrors() {
 		return nil, false
@@ -88,6 +89,7 @@ func (m *Meta) graphLimits() (*graph.Limits, error) {
 // connect signs the operator in (lazily: the first request does) and
 // builds the engine for the configuration's tenant.
 func (m *Meta) connect(ctx context.Context, cfg *config.Config) (*session, error) {
+	m.secrets.Add(m.Getenv("AZURE_CLIENT_SECRET"))
 	cloud, err := endpoint.CloudByName(cfg.Tenant.Cloud)
 	if err != nil {
 		return nil, err

@@ -33,6 +33,7 @@ func runValidate(ctx context.Context, m *Meta, args []string) int {
 		Vars:     vars,
 		Getenv:   m.Getenv,
 	})
+	m.addConfigSecrets(cfg)
 	files := cfg.Files
 	var rv *review
 	if !diags.HasErrors() {

@@ -264,6 +264,9 @@ type ApplyOptions struct {
 	Parallelism int
 	Progress    io.Writer
 	ShowSecrets io.Writer
+	// OnSecret is called with every secret value the apply creates, at
+	// once, so the command can keep it out of what it prints.
+	OnSecret func(string)
 	// Tally counts the changes as they finish (for a progress line).
 	Tally *apply.Tally
 }
@@ -287,6 +290,7 @@ func (e *Engine) Apply(ctx context.Context, cfg *config.Config, p *plan.Plan, sn
 		TenantID:    e.TenantID,
 		Resources:   snap.Resources,
 		ShowSecrets: opts.ShowSecrets,
+		OnSecret:    opts.OnSecret,
 		Tally:       opts.Tally,
 	}
 	if e.Coalescing {
