@@ -61,19 +61,13 @@ func applicationJSON(ver string, a *Application) map[string]any {
 	// web.redirectUriSettings lists web.redirectUris (with no index)
 	// unless a client wrote it.
 	if web, ok := m["web"].(map[string]any); ok {
-		var set struct {
-			Web struct {
-				Settings json.RawMessage `json:"redirectUriSettings"`
-			} `json:"web"`
-		}
-		if !a.prop("web", &set.Web) || set.Web.Settings == nil {
+		stored, _ := a.Props["web"].(map[string]any)
+		if _, documented := web["redirectUriSettings"]; documented && stored["redirectUriSettings"] == nil {
 			settings := []any{}
 			for _, u := range a.Web.RedirectURIs {
 				settings = append(settings, map[string]any{"uri": u, "index": nil})
 			}
-			if _, documented := web["redirectUriSettings"]; documented {
-				web["redirectUriSettings"] = settings
-			}
+			web["redirectUriSettings"] = settings
 		}
 	}
 	return m

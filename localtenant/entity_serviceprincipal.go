@@ -25,7 +25,9 @@ var spDefaults = entityDefaults{objects: []string{"info", "verifiedPublisher"}}
 // delegated permission scopes its application defines (appRoles and
 // api.oauth2PermissionScopes), as Entra keeps a service principal in its
 // home tenant in step with its application: the typed copies for token
-// issuance and assignments, the documented values for the wire.
+// issuance and assignments, the documented values for the wire. The
+// application's sign-in audience and description show on the service
+// principal too (signInAudience, appDescription).
 func publishApplicationPermissions(sp *ServicePrincipal, a *Application) {
 	var roles []AppRole
 	var rolesJSON, scopesJSON any = []any{}, []any{}
@@ -57,6 +59,12 @@ func publishApplicationPermissions(sp *ServicePrincipal, a *Application) {
 		props[k] = v
 	}
 	props["appRoles"], props[spScopesV1] = rolesJSON, scopesJSON
+	props["signInAudience"] = a.SignInAudience
+	if a.Description != nil {
+		props["appDescription"] = *a.Description
+	} else {
+		props["appDescription"] = nil
+	}
 	sp.Props = props
 }
 
@@ -87,7 +95,16 @@ func servicePrincipalJSON(ver string, sp *ServicePrincipal) map[string]any {
 		typed = renamed(typed, spScopesV1, spScopesBeta)
 		props = renamed(props, spScopesV1, spScopesBeta)
 	}
-	return renderEntity(ver, "servicePrincipal", typed, props, spDefaults)
+	m := renderEntity(ver, "servicePrincipal", typed, props, spDefaults)
+	// A certificate's key is written, never read back in a listing.
+	if creds, ok := m["keyCredentials"].([]any); ok {
+		for _, c := range creds {
+			if kc, ok := c.(map[string]any); ok {
+				kc["key"] = nil
+			}
+		}
+	}
+	return m
 }
 
 // The delegated permissions a service principal publishes are

@@ -148,6 +148,7 @@ func (s *Server) newApplication(st *Store, ver string, c *Caller, body map[strin
 	a := &Application{}
 	apply(a)
 	a.Props = propsFromBody(nil, body, appTypedOnly)
+	a.Props["publisherDomain"] = s.Domain()
 	normalizeApplication(a)
 	if id := callerObjectID(c); id != "" {
 		a.Owners = []string{id}
@@ -279,9 +280,7 @@ func (s *Server) patchApplication(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		*a = *next
-		_, roles := body["appRoles"]
-		_, api := body["api"]
-		if sp, ok := st.spByAppID(a.AppID, true); ok && (roles || api) {
+		if sp, ok := st.spByAppID(a.AppID, true); ok {
 			publishApplicationPermissions(sp, a)
 		}
 		return nil

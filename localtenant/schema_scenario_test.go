@@ -85,6 +85,7 @@ func TestGraphSchemaScenario(t *testing.T) {
 		"parentalControlSettings": map[string]any{"countriesBlockedForMinors": []any{}, "legalAgeGroupRule": "Allow"},
 		"optionalClaims":          nil, "groupMembershipClaims": nil, "isDeviceOnlyAuthSupported": nil, "appRoles": []any{},
 		"addIns": []any{}, "publicClient": map[string]any{"redirectUris": []any{}}, "tokenEncryptionKeyId": nil,
+		"publisherDomain": s.Domain(),
 	}
 	gotDefaults := map[string]any{}
 	for k := range wantDefaults {
@@ -182,6 +183,9 @@ func TestGraphSchemaScenario(t *testing.T) {
 		"preferredSingleSignOnMode": nil, "samlSingleSignOnSettings": map[string]any{"relayState": nil},
 	})
 	full("POST /servicePrincipals", versionV1, "servicePrincipal", sp.body)
+	if sp.body["signInAudience"] != "AzureADMyOrg" {
+		t.Errorf("POST /servicePrincipals: signInAudience %v, want the application's", sp.body["signInAudience"])
+	}
 	if sp.body["notes"] != "managed by terraform" || sp.body["samlSingleSignOnSettings"] == nil {
 		t.Errorf("POST /servicePrincipals: notes %v, samlSingleSignOnSettings %v", sp.body["notes"], sp.body["samlSingleSignOnSettings"])
 	}
