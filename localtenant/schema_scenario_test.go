@@ -157,6 +157,11 @@ func TestGraphSchemaScenario(t *testing.T) {
 	if diff := cmp.Diff(map[string]any{"blockAzureADGraphAccess": true, "removeUnverifiedEmailClaim": true, "requireClientServicePrincipal": false}, b.body["authenticationBehaviors"]); diff != "" {
 		t.Errorf("beta authenticationBehaviors (-want +got):\n%s", diff)
 	}
+	// Sub-resources are served on beta too.
+	if pw := c.must(200, "POST", graphBeta+"/applications/"+id+"/addPassword", map[string]any{"passwordCredential": map[string]any{"displayName": "beta"}}); pw.str("secretText") == "" {
+		t.Errorf("beta addPassword: no secretText: %v", pw.body)
+	}
+	c.must(200, "GET", graphBeta+"/applications/"+id+"/federatedIdentityCredentials", nil)
 	bcreated := c.must(201, "POST", graphBeta+"/applications", map[string]any{"displayName": "beta app", "windows": map[string]any{"redirectUris": []any{}}})
 	full("POST /beta/applications", versionBeta, "application", bcreated.body)
 	v1 := c.must(200, "GET", "/applications/"+id, nil)
@@ -265,3 +270,28 @@ func pluck(arr any, name string) []any {
 }
 
 func keys(m map[string]any) []string { return sortedKeys(m) }
+
+// TestGraphSchemaPropertiesPersist: the properties stored generically
+// survive a restart of a tenant with a data directory.
+func TestGraphSchemaPropertiesPersist(t *testing.T) {
+	dir := t.TempDir()
+	s1 := start(t, Options{DataDir: dir})
+	c1 := operator(t, s1)
+	app := c1.must(201, "POST", "/applications", terraformApplication("kept"))
+	sp := c1.must(201, "POST", "/servicePrincipals", map[string]any{"appId": app.str("appId"), "notes": "kept too"})
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2 := start(t, Options{DataDir: dir})
+	c2 := operator(t, s2)
+	gotApp := c2.must(200, "GET", "/applications/"+app.str("id"), nil)
+	gotSP := c2.must(200, "GET", "/servicePrincipals/"+sp.str("id"), nil)
+	delete(app.body, "@odata.context")
+	delete(gotApp.body, "@odata.context")
+	if diff := cmp.Diff(app.body, gotApp.body); diff != "" {
+		t.Errorf("application after a restart (-before +after):\n%s", diff)
+	}
+	if gotSP.body["notes"] != "kept too" || len(pluck(gotSP.body[spScopesV1], "value")) != 1 {
+		t.Errorf("service principal after a restart: notes %v, scopes %v", gotSP.body["notes"], gotSP.body[spScopesV1])
+	}
+}
