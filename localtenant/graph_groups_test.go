@@ -245,3 +245,41 @@ func TestGroupsSurviveRestart(t *testing.T) {
 		t.Errorf("HR after a restart (-want +got):\n%s", diff)
 	}
 }
+
+// TestGroupMembersChange: a user added to an assigned group gets into an
+// API that requires assignment, and is refused again once removed.
+func TestGroupMembersChange(t *testing.T) {
+	s := start(t, Options{})
+	op := operator(t, s)
+	ca := setupCustomAPI(t, s)
+	requireAssignment(t, s, ca.api.sp)
+	eng, adele := groupID(t, s, "Engineering"), userID(t, s, "adele")
+	writer := op.appClient(op.createApp("member writer", graphAppID, "Group.ReadWrite.All"))
+	reader := op.appClient(op.createApp("member reader", graphAppID, "GroupMember.Read.All"))
+	ref := map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + adele}
+	tokenPath := "/" + s.TenantID() + "/oauth2/v2.0/token"
+	form := passwordForm(s, ca.client, "adele", "api://"+ca.api.appID()+"/Orders.Read")
+	status, body := tokenCall(t, s, tokenPath, form)
+	if diff := cmp.Diff(wantAAD(400, "invalid_grant", 50105), checkAADError(t, status, body)); diff != "" {
+		t.Errorf("before joining (-want +got):\n%s", diff)
+	}
+
+	checkRefusals(t, []refusal{
+		{"GroupMember.Read.All adds no member", reader, "POST", "/groups/" + eng + "/members/$ref", ref, errorOf{403, CodeAuthDenied}},
+		{"add", writer, "POST", "/groups/" + eng + "/members/$ref", ref, errorOf{204, ""}},
+		{"add again", writer, "POST", "/groups/" + eng + "/members/$ref", ref, errorOf{400, CodeBadRequest}},
+		{"no such user", writer, "POST", "/groups/" + eng + "/members/$ref", map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/" + newID()}, errorOf{404, CodeNotFound}},
+		{"no reference", writer, "POST", "/groups/" + eng + "/members/$ref", map[string]any{"id": adele}, errorOf{400, CodeBadRequest}},
+	})
+	if c := claims(t, token(t, s, form)); c["roles"] == nil || c["roles"].([]any)[0] != "Orders.Reader" {
+		t.Errorf("after joining: roles %v", c["roles"])
+	}
+	checkRefusals(t, []refusal{
+		{"remove", writer, "DELETE", "/groups/" + eng + "/members/" + adele + "/$ref", nil, errorOf{204, ""}},
+		{"remove again", writer, "DELETE", "/groups/" + eng + "/members/" + adele + "/$ref", nil, errorOf{404, CodeNotFound}},
+	})
+	status, body = tokenCall(t, s, tokenPath, form)
+	if diff := cmp.Diff(wantAAD(400, "invalid_grant", 50105), checkAADError(t, status, body)); diff != "" {
+		t.Errorf("after leaving (-want +got):\n%s", diff)
+	}
+}

@@ -3,6 +3,7 @@ package localtenant
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -160,5 +161,62 @@ func TestCustomAPIThroughGraph(t *testing.T) {
 	appOnly := url.Values{"grant_type": {"client_credentials"}, "client_id": {client.appID}, "client_secret": {client.secret}, "scope": {"api://contoso.onmicrosoft.com/orders/.default"}}
 	if c := claims(t, token(t, s, appOnly)); c["ver"] != "2.0" || c["aud"] != api.appID || c["azpacr"] != "1" {
 		t.Errorf("version 2 app-only token: %v", pick(c, "ver", "aud", "azpacr"))
+	}
+}
+
+// TestGroupsClaim: an application's groupMembershipClaims puts the
+// user's group ids in its tokens: access tokens for an API by the API's
+// setting, ID tokens by the client's.
+func TestGroupsClaim(t *testing.T) {
+	s := start(t, Options{Seed: &Seed{Groups: []SeedGroup{{DisplayName: "HR", Members: []string{"adele@contoso.onmicrosoft.com"}}}}})
+	op := operator(t, s)
+	api := op.createApp("orders api", "")
+	client := op.createApp("orders web", "")
+	readID := newID()
+	op.must(http.StatusNoContent, "PATCH", "/applications/"+api.id, map[string]any{
+		"identifierUris": []string{"api://contoso.onmicrosoft.com/orders"},
+		"api":            map[string]any{"oauth2PermissionScopes": []any{scope(readID, "Orders.Read", true)}},
+	})
+	op.grant(client.spID, api.appID, "Orders.Read")
+	eng, fin, hr := groupID(t, s, "Engineering"), groupID(t, s, "Finance"), groupID(t, s, "HR")
+	op.must(http.StatusCreated, "POST", "/groups/"+fin+"/appRoleAssignments", map[string]any{
+		"principalId": fin, "resourceId": api.spID, "appRoleId": defaultAccessRole})
+	tokenFor := func(local string) map[string]any {
+		form := passwordForm(s, registered{app: &Application{AppID: client.appID}, secret: client.secret}, local, "api://contoso.onmicrosoft.com/orders/Orders.Read openid")
+		status, body := tokenCall(t, s, "/"+s.TenantID()+"/oauth2/v2.0/token", form)
+		if status != http.StatusOK {
+			t.Fatalf("token for %s: %d %v", local, status, body)
+		}
+		return map[string]any{"access": claims(t, body["access_token"].(string))["groups"], "id": claims(t, body["id_token"].(string))["groups"]}
+	}
+	sorted := func(ids ...string) []any {
+		slices.Sort(ids)
+		out := []any{}
+		for _, id := range ids {
+			out = append(out, id)
+		}
+		return out
+	}
+	tests := []struct {
+		name, apiSetting, clientSetting, user string
+		want                                  map[string]any
+	}{
+		{"none asked", "", "", "adele", map[string]any{"access": nil, "id": nil}},
+		{"security groups", "SecurityGroup", "", "adele", map[string]any{"access": sorted(fin, hr), "id": nil}},
+		{"groups assigned to the API", "ApplicationGroup", "", "adele", map[string]any{"access": sorted(fin), "id": nil}},
+		{"no assigned group", "ApplicationGroup", "", "alex", map[string]any{"access": []any{}, "id": nil}},
+		{"the client's ID token", "", "All", "alex", map[string]any{"access": nil, "id": sorted(eng)}},
+	}
+	for _, tt := range tests {
+		for _, a := range []struct{ id, v string }{{api.id, tt.apiSetting}, {client.id, tt.clientSetting}} {
+			var v any
+			if a.v != "" {
+				v = a.v
+			}
+			op.must(http.StatusNoContent, "PATCH", "/applications/"+a.id, map[string]any{"groupMembershipClaims": v})
+		}
+		if diff := cmp.Diff(tt.want, tokenFor(tt.user)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }

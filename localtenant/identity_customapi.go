@@ -113,3 +113,41 @@ func v2AccessToken(c map[string]any, req accessTokenRequest, tenantID string) ma
 	}
 	return c
 }
+
+// groupsClaim is the groups claim of a token about u for application a
+// (the API for access tokens, the client for ID tokens), as its
+// groupMembershipClaims asks: "SecurityGroup" or "All" lists the ids of
+// the security groups u is a direct member of, "ApplicationGroup" only
+// those assigned to a's service principal sp. nil when a asks for none.
+func (st *Store) groupsClaim(u *User, a *Application, sp *ServicePrincipal) []string {
+	var setting string
+	if a == nil || !a.prop("groupMembershipClaims", &setting) {
+		return nil
+	}
+	all, assigned := false, false
+	for _, v := range strings.Split(setting, ",") {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "securitygroup", "all":
+			all = true
+		case "applicationgroup":
+			assigned = true
+		}
+	}
+	if !all && !assigned {
+		return nil
+	}
+	out := []string{}
+	for _, g := range st.groupsOf(u.ID, false) {
+		if !g.SecurityEnabled {
+			continue
+		}
+		if !all && (sp == nil || len(st.roleAssignments(false, func(x *AppRoleAssignment) bool {
+			return x.PrincipalID == g.ID && x.ResourceID == sp.ID
+		})) == 0) {
+			continue
+		}
+		out = append(out, g.ID)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -130,7 +130,7 @@ type userSignIn struct {
 // tokens of a user flow.
 func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse, *aadError) {
 	var sr *scopeRequest
-	var scopes, roles []string
+	var scopes, roles, groups, idGroups []string
 	version := 1
 	var clientSP *ServicePrincipal
 	var aerr *aadError
@@ -146,13 +146,17 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 		scopes, aerr = s.delegatedScopes(st, in.client.app, clientSP, in.user, sr)
 		roles = st.userRolesFor(in.user, sr.Resource)
 		version = st.tokenVersion(sr.Resource)
+		if a, ok := st.appByAppID(sr.Resource.AppID, false); ok {
+			groups = st.groupsClaim(in.user, a, sr.Resource)
+		}
+		idGroups = st.groupsClaim(in.user, in.client.app, clientSP)
 	})
 	if aerr != nil {
 		return nil, aerr
 	}
 	tok, exp, err := s.mintAccessToken(accessTokenRequest{
 		Resource: sr.Resource, Audience: sr.Audience, Client: in.client.app, ClientSP: clientSP,
-		AppIDACR: in.client.acr, User: in.user, Scopes: scopes, Roles: roles, AuthMFA: in.mfa, Version: version,
+		AppIDACR: in.client.acr, User: in.user, Scopes: scopes, Roles: roles, Groups: groups, AuthMFA: in.mfa, Version: version,
 	})
 	if err != nil {
 		return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)
@@ -170,7 +174,7 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 	}
 	if sr.has("openid") {
 		host := hostOnly(r.Host)
-		if resp.IDToken, err = s.mintIDToken(host, in.client.app, in.user, in.nonce); err != nil {
+		if resp.IDToken, err = s.mintIDToken(host, in.client.app, in.user, in.nonce, idGroups); err != nil {
 			return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)
 		}
 	}

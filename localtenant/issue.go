@@ -20,6 +20,9 @@ type accessTokenRequest struct {
 	Roles    []string // app roles held on the resource (by the client SP, or by the user and its groups)
 	Scopes   []string // delegated
 	AuthMFA  bool
+	// Groups is the groups claim (the user's group ids) when the
+	// resource's application asks for it (groupMembershipClaims).
+	Groups []string
 	// Version is the access token format the resource asks for
 	// (api.requestedAccessTokenVersion): 2, or 1 (the default).
 	Version int
@@ -73,6 +76,9 @@ func (s *Server) mintAccessToken(req accessTokenRequest) (string, int, error) {
 		if len(req.Roles) > 0 {
 			c["roles"] = req.Roles
 		}
+		if req.Groups != nil {
+			c["groups"] = req.Groups
+		}
 		given, family, _ := strings.Cut(u.DisplayName, " ")
 		c["given_name"] = given
 		c["family_name"] = family
@@ -99,7 +105,8 @@ func (s *Server) loginIssuer(loginHost string) string {
 }
 
 // mintIDToken signs a v2.0 ID token for a user sign-in.
-func (s *Server) mintIDToken(loginHost string, client *Application, u *User, nonce string) (string, error) {
+// groups is its groups claim (nil: none).
+func (s *Server) mintIDToken(loginHost string, client *Application, u *User, nonce string, groups []string) (string, error) {
 	now := s.clock.now()
 	c := map[string]any{
 		"aud":                client.AppID,
@@ -118,6 +125,9 @@ func (s *Server) mintIDToken(loginHost string, client *Application, u *User, non
 	}
 	if nonce != "" {
 		c["nonce"] = nonce
+	}
+	if groups != nil {
+		c["groups"] = groups
 	}
 	return s.signer.sign(c)
 }
