@@ -69,6 +69,8 @@ type Exported struct {
 const (
 	SitesFile  = "sites.entra.hcl"
 	TenantFile = "tenant.entra.hcl"
+	// DataFile holds the data blocks (lookups) the assignments name.
+	DataFile = "data.entra.hcl"
 )
 
 // Export reads the applications and sites opts names and renders them as
@@ -87,7 +89,7 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap, err := src.Read(ctx, entra.ReadRequest{Workspace: opts.Workspace, Adopt: ids})
+	snap, err := src.Read(ctx, entra.ReadRequest{Workspace: opts.Workspace, Adopt: ids, Owners: true, AssignedTo: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the applications: %w", err)
 	}
@@ -106,21 +108,48 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 	}
 
 	ix := newIndex(snap)
+	exported := map[string]bool{} // service principal object ids
+	var assigned []entra.AppRoleAssignment
+	for _, id := range ids {
+		if sp := ix.spByAppID[id]; sp != nil {
+			exported[strings.ToLower(sp.ID)] = true
+			assigned = append(assigned, sp.AssignedTo...)
+		}
+	}
+	var others []entra.AppRoleAssignment
+	for _, as := range assigned {
+		if !exported[strings.ToLower(as.PrincipalID)] {
+			others = append(others, as)
+		}
+	}
+	principals, err := src.Principals(ctx, others)
+	if err != nil {
+		return nil, fmt.Errorf("reading who is assigned the applications' roles: %w", err)
+	}
 	names := namer{}
+	data := &dataSet{}
 	res := &Result{LeftOut: leftOut}
 	blockOf := map[string]string{} // appId -> block name
 	var apps []*appBlock
 	for _, id := range ids {
 		a := byAppID[id]
 		b := ix.application(a, names.unique(identifier(a.DisplayName, "app")), opts.Workspace)
+		ix.extras(a, b, exported, principals, data, opts.Operator)
 		blockOf[id] = b.Name
 		apps = append(apps, b)
+	}
+	if lookups := data.list(); len(lookups) > 0 {
+		header := []string{
+			fmt.Sprintf("Exported by entraform export on %s from tenant %s.", opts.Now.UTC().Format(time.DateOnly), opts.TenantID),
+			"The users, groups and service principals the exported applications' assignments name; looked up at plan time.",
+		}
+		res.Files = append(res.Files, File{Name: DataFile, Src: writeData(lookups, header)})
 	}
 	// Block names are unique, so are file names; an application named
 	// "sites" or "tenant" moves aside when those files are written.
 	for _, b := range apps {
 		file := b.Name + ".entra.hcl"
-		if (file == SitesFile && len(opts.Sites) > 0) || file == TenantFile {
+		if (file == SitesFile && len(opts.Sites) > 0) || file == TenantFile || file == DataFile {
 			file = "application_" + file
 		}
 		header := []string{

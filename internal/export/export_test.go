@@ -49,6 +49,18 @@ func (f *fakeSource) Read(_ context.Context, req entra.ReadRequest) (*entra.Snap
 	return &s, nil
 }
 
+// Principals finds the users and service principals among the owners
+// the snapshot holds (the fake has no other directory).
+func (f *fakeSource) Principals(_ context.Context, assignments []entra.AppRoleAssignment) (map[string]entra.DirectoryObject, error) {
+	out := map[string]entra.DirectoryObject{}
+	for _, a := range f.snap.Applications {
+		for _, o := range a.Owners {
+			out[strings.ToLower(o.ID)] = o
+		}
+	}
+	return out, nil
+}
+
 func (f *fakeSource) Sites(_ context.Context, urls []string) (map[string]*sharepoint.Site, map[string][]sharepoint.Permission, error) {
 	out := map[string]*sharepoint.Site{}
 	for _, u := range urls {
@@ -303,11 +315,15 @@ func TestExportRemarks(t *testing.T) {
 			want: []string{`It is managed by entraform workspace "hr-apps"; adopting it here moves it to workspace "demo"`},
 		},
 		{
-			name: "identifier URIs",
+			name: "an assigned user that cannot be read",
 			mutate: func(s *fakeSource, a *entra.Application) {
-				a.IdentifierURIs = []string{"api://contoso-app"}
+				for _, sp := range s.snap.ServicePrincipals {
+					if strings.EqualFold(sp.AppID, a.AppID) {
+						sp.AssignedTo = []entra.AppRoleAssignment{{PrincipalID: "deadbeef-0000-4000-8000-000000000001", PrincipalType: "User", AppRoleID: "00000000-0000-0000-0000-000000000000"}}
+					}
+				}
 			},
-			want: []string{"Its identifier URIs (api://contoso-app) are not part of the configuration language"},
+			want: []string{"The user deadbeef-0000-4000-8000-000000000001 is assigned one of its app roles but could not be read"},
 		},
 	}
 	for _, tt := range tests {

@@ -29,6 +29,7 @@ type appBlock struct {
 	Secrets      []credBlock
 	Certificates []credBlock
 	Federated    []entra.FederatedIdentityCredential
+	Extras       extras
 	// Remarks are written as comments above the block and reported as
 	// warnings: what the export could not carry over faithfully.
 	Remarks []string
@@ -131,9 +132,6 @@ func (ix *index) application(a *entra.Application, name, workspace string) *appB
 	}
 	if ws := entra.WorkspaceOf(a.Tags); ws != "" && ws != workspace {
 		b.remark("It is managed by entraform workspace %q; adopting it here moves it to workspace %q, and that workspace's next plan will no longer see it.", ws, workspace)
-	}
-	if len(a.IdentifierURIs) > 0 {
-		b.remark("Its identifier URIs (%s) are not part of the configuration language; entraform leaves them as they are.", strings.Join(a.IdentifierURIs, ", "))
 	}
 	ix.platforms(a, b)
 	ix.permissions(a, b)

@@ -20,6 +20,9 @@ type Source interface {
 	Read(ctx context.Context, req entra.ReadRequest) (*entra.Snapshot, error)
 	// Sites reads sites by URL and their permissions (keyed by site id).
 	Sites(ctx context.Context, urls []string) (map[string]*sharepoint.Site, map[string][]sharepoint.Permission, error)
+	// Principals reads the users and service principals the assignments
+	// name, by lower-case object id.
+	Principals(ctx context.Context, assignments []entra.AppRoleAssignment) (map[string]entra.DirectoryObject, error)
 }
 
 // AppSummary is an application as the name search lists it.
@@ -58,6 +61,11 @@ func (s *GraphSource) ListApplications(ctx context.Context, prefix string) ([]Ap
 // Read reads through the entra provider.
 func (s *GraphSource) Read(ctx context.Context, req entra.ReadRequest) (*entra.Snapshot, error) {
 	return s.Entra.Read(ctx, req)
+}
+
+// Principals reads through the entra provider.
+func (s *GraphSource) Principals(ctx context.Context, assignments []entra.AppRoleAssignment) (map[string]entra.DirectoryObject, error) {
+	return s.Entra.Principals(ctx, assignments)
 }
 
 // Sites reads through the sharepoint provider.

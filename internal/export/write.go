@@ -76,6 +76,7 @@ func writeApplication(a *appBlock, header []string) []byte {
 	if a.AdminConsent {
 		body.SetAttributeValue("admin_consent", cty.True)
 	}
+	writeExtras(body, a.Extras)
 	for _, s := range a.Secrets {
 		body.AppendNewline()
 		comment(body, "  ", s.Comment)

@@ -127,3 +127,45 @@ func (p *Provider) Lookup(ctx context.Context, req LookupRequest) (*Lookups, err
 func (p *Provider) CallerID(ctx context.Context) (string, error) {
 	return p.c.CallerObjectID(ctx)
 }
+
+// Principals reads the users and service principals that the given
+// assignments name (by principalType), with one $batch item each, for
+// names a configuration can use: a user principal name, an appId. Groups
+// are named by the assignment's principalDisplayName and not read.
+func (p *Provider) Principals(ctx context.Context, assignments []AppRoleAssignment) (map[string]DirectoryObject, error) {
+	out := map[string]DirectoryObject{}
+	var items []lookup
+	seen := map[string]bool{}
+	for _, a := range assignments {
+		id := strings.ToLower(a.PrincipalID)
+		var path, typ string
+		switch a.PrincipalType {
+		case "User":
+			path, typ = "/users/"+idSegment(id)+query("$select", "id,displayName,userPrincipalName"), "#microsoft.graph.user"
+		case "ServicePrincipal":
+			path, typ = "/servicePrincipals/"+idSegment(id)+query("$select", "id,displayName,appId"), "#microsoft.graph.servicePrincipal"
+		default:
+			continue
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		items = append(items, lookup{url: path, handle: func(resp graph.BatchResponse) error {
+			if graph.IsNotFound(resp.Err) {
+				return nil
+			}
+			var o DirectoryObject
+			if err := resp.Decode(&o); err != nil {
+				return fmt.Errorf("reading principal %s: %w", id, err)
+			}
+			o.ODataType = typ
+			out[id] = o
+			return nil
+		}})
+	}
+	if err := p.batchGet(ctx, items); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
