@@ -189,7 +189,7 @@ func (b *builder) resolvePermissions(app *config.Application) permissionSet {
 				} else if !b.published(appID, id, list.delegated, ref) {
 					continue
 				}
-				out = append(out, resolvedPermission{ResourceAppID: appID, Label: entra.ResourceLabel(appID), ID: id, Value: value, Delegated: list.delegated})
+				out = append(out, resolvedPermission{ResourceAppID: appID, Label: b.resourceLabel(appID), ID: id, Value: value, Delegated: list.delegated})
 			}
 		}
 	}

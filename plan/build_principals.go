@@ -273,9 +273,9 @@ func (b *builder) assignments(app *config.Application, sp *entra.ServicePrincipa
 			c.Current = cur
 		}
 	}
-	ours := map[string]bool{}
+	ours := map[string]bool{} // the service principals of the workspace and of the declared applications
 	for _, s := range b.snap.ServicePrincipals {
-		if b.owned(s.Tags) {
+		if b.owned(s.Tags) || b.ownByAppID[strings.ToLower(s.AppID)] != "" {
 			ours[strings.ToLower(s.ID)] = true
 		}
 	}

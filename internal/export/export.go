@@ -138,6 +138,15 @@ func Export(ctx context.Context, src Source, opts Options) (*Result, error) {
 		blockOf[id] = b.Name
 		apps = append(apps, b)
 	}
+	// The exported applications name each other by address.
+	for _, b := range apps {
+		for i, p := range b.Permissions {
+			if name, ok := blockOf[strings.ToLower(p.Resource)]; ok {
+				b.Permissions[i].Resource = "application." + name
+			}
+		}
+		b.Extras.BlockOf = blockOf
+	}
 	if lookups := data.list(); len(lookups) > 0 {
 		header := []string{
 			fmt.Sprintf("Exported by entraform export on %s from tenant %s.", opts.Now.UTC().Format(time.DateOnly), opts.TenantID),

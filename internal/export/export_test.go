@@ -181,7 +181,7 @@ func TestExportRoundTripsThroughConfig(t *testing.T) {
 	desc := "main branch"
 	a.FederatedIdentityCredentials = []entra.FederatedIdentityCredential{
 		{Name: "main", Issuer: "https://token.actions.githubusercontent.com", Subject: "repo:o/r:ref:refs/heads/main", Audiences: []string{"api://AzureADTokenExchange"}, Description: &desc},
-		{Name: "custom-aud", Issuer: "https://issuer.example.com", Subject: "s", Audiences: []string{"b", "a"}},
+		{Name: "custom-aud", Issuer: "https://issuer.example.com", Subject: "s", Audiences: []string{"custom"}}, // Graph takes one audience
 	}
 	a.PasswordCredentials = []entra.PasswordCredential{{KeyID: "k-1", DisplayName: `we"b`, EndDateTime: &end, Hint: "abc"}}
 	a.KeyCredentials = []entra.KeyCredential{{KeyID: "k-2", DisplayName: "CN=app", CustomKeyIdentifier: "ab12", EndDateTime: &end}}
@@ -234,7 +234,7 @@ func TestExportRoundTripsThroughConfig(t *testing.T) {
 		},
 		Secrets:   []string{`we"b write_to=`},
 		Certs:     []string{"CN=app secrets/odd_quoted_name_x_app_cn_app.pem"},
-		Federated: []string{"custom-aud https://issuer.example.com s a,b ", "main https://token.actions.githubusercontent.com repo:o/r:ref:refs/heads/main api://AzureADTokenExchange main branch"},
+		Federated: []string{"custom-aud https://issuer.example.com s custom ", "main https://token.actions.githubusercontent.com repo:o/r:ref:refs/heads/main api://AzureADTokenExchange main branch"},
 	}
 	web := *got.Web
 	web.DeclRange = want.Web.DeclRange

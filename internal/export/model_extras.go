@@ -22,6 +22,8 @@ type extras struct {
 	AppRoles       []entra.AppRole
 	Owners         []string // user principal names and appIds
 	SP             *spBlock
+	// BlockOf names the exported applications' blocks by appId.
+	BlockOf map[string]string
 }
 
 // spBlock is the service_principal block; nil when every setting is the

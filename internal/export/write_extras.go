@@ -65,19 +65,37 @@ func writeExtras(body *hclwrite.Body, x extras) {
 		}
 		labels = namer{}
 		for _, p := range api.PreAuthorizedApplications {
-			pb := ab.AppendNewBlock("pre_authorized", []string{labels.unique(identifier("app_"+strings.ToLower(p.AppID)[:8], "client"))}).Body()
-			pb.SetAttributeValue("application", cty.StringVal(strings.ToLower(p.AppID)))
-			var values []string
-			for _, id := range p.DelegatedPermissionIDs {
-				for _, s := range api.OAuth2PermissionScopes {
-					if strings.EqualFold(s.ID, id) {
-						values = append(values, s.Value)
-					}
-				}
+			appID := strings.ToLower(p.AppID)
+			if name, ok := x.BlockOf[appID]; ok {
+				pb := ab.AppendNewBlock("pre_authorized", []string{labels.unique(name)}).Body()
+				pb.SetAttributeTraversal("application", hcl.Traversal{hcl.TraverseRoot{Name: "application"}, hcl.TraverseAttr{Name: name}})
+				writePreAuthScopes(pb, p, api)
+				continue
 			}
-			pb.SetAttributeValue("scopes", stringList(sortedCopy(values)))
+			pb := ab.AppendNewBlock("pre_authorized", []string{labels.unique(identifier("app_"+appID[:min(8, len(appID))], "client"))}).Body()
+			pb.SetAttributeValue("application", cty.StringVal(appID))
+			writePreAuthScopes(pb, p, api)
 		}
 	}
+	writeRolesClaimsSP(body, x)
+}
+
+// writePreAuthScopes writes the values of a pre-authorized client's scopes.
+func writePreAuthScopes(pb *hclwrite.Body, p entra.PreAuthorizedApplication, api *entra.APIApplication) {
+	var values []string
+	for _, id := range p.DelegatedPermissionIDs {
+		for _, s := range api.OAuth2PermissionScopes {
+			if strings.EqualFold(s.ID, id) {
+				values = append(values, s.Value)
+			}
+		}
+	}
+	pb.SetAttributeValue("scopes", stringList(sortedCopy(values)))
+}
+
+// writeRolesClaimsSP writes the app roles, optional claims and the
+// service_principal block.
+func writeRolesClaimsSP(body *hclwrite.Body, x extras) {
 	labels := namer{}
 	for _, r := range x.AppRoles {
 		body.AppendNewline()
