@@ -66,8 +66,12 @@ type facts struct {
 	cfg  *config.Config
 	plan *plan.Plan     // nil offline
 	snap *plan.Snapshot // nil offline
-	// checks by application address, in configuration order.
+	// checks by application address, in configuration order: those that
+	// sign in; a check whose sign-in must be refused (expect_error) uses
+	// no permission and says nothing of how the application signs in.
 	checks map[string][]*config.Check
+	// allChecks are every check by application address.
+	allChecks map[string][]*config.Check
 	// perms by application address, in declaration order.
 	perms map[string][]perm
 	// objectCache holds the policy objects of each kind.
@@ -77,9 +81,12 @@ type facts struct {
 }
 
 func newFacts(in Input) *facts {
-	f := &facts{cfg: in.Config, plan: in.Plan, snap: in.Snapshot, checks: map[string][]*config.Check{}, perms: map[string][]perm{}, objectCache: map[string][]object{}}
+	f := &facts{cfg: in.Config, plan: in.Plan, snap: in.Snapshot, checks: map[string][]*config.Check{}, allChecks: map[string][]*config.Check{}, perms: map[string][]perm{}, objectCache: map[string][]object{}}
 	for _, c := range in.Config.Checks {
-		f.checks[c.Application] = append(f.checks[c.Application], c)
+		f.allChecks[c.Application] = append(f.allChecks[c.Application], c)
+		if c.ExpectError == "" {
+			f.checks[c.Application] = append(f.checks[c.Application], c)
+		}
 	}
 	for _, a := range in.Config.Applications {
 		for _, p := range a.Permissions {

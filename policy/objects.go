@@ -34,7 +34,7 @@ var (
 		"address": cty.String, "name": cty.String, "site": cty.String, "site_url": cty.String,
 		"application": cty.String, "roles": strList, "action": cty.String,
 	})
-	checkRefType = cty.Object(map[string]cty.Type{"address": cty.String, "flow": cty.String})
+	checkRefType = cty.Object(map[string]cty.Type{"address": cty.String, "flow": cty.String, "expect_error": cty.String})
 )
 
 // str is a string value, null when empty.
@@ -155,8 +155,8 @@ func (f *facts) applicationObject(a *config.Application) object {
 	for _, c := range f.credentialObjects(a) {
 		creds = append(creds, c.value)
 	}
-	for _, c := range f.checks[a.Addr] {
-		checks = append(checks, cty.ObjectVal(map[string]cty.Value{"address": cty.StringVal(c.Addr), "flow": cty.StringVal(c.Flow)}))
+	for _, c := range f.allChecks[a.Addr] {
+		checks = append(checks, cty.ObjectVal(map[string]cty.Value{"address": cty.StringVal(c.Addr), "flow": cty.StringVal(c.Flow), "expect_error": str(c.ExpectError)}))
 	}
 	var web, spa, pub []string
 	var home, logout string
