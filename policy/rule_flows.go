@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/entraform/entraform/config"
 )
@@ -90,8 +91,11 @@ func mismatchFinding(f *facts, a *config.Application, p perm, checks []*config.C
 		if _, ok := moved[p.ref.Name]; ok {
 			del := names(p, true, moved)
 			app := append(names(p, false, nil), movedNames...)
-			fd.Fix = fmt.Sprintf("declare it as an application permission, with admin consent:\n%s\nor sign in as a user in the checks (flow = \"auth_code\", \"device_code\" or \"interactive\"). If the application reads only some sites, prefer Sites.Selected with grant blocks (rule tenant-wide-sites).",
+			fd.Fix = fmt.Sprintf("declare it as an application permission, with admin consent:\n%s\nor sign in as a user in the checks (flow = \"auth_code\", \"device_code\" or \"interactive\").",
 				indent(permissionBlock(p.label(), del, dedupe(app))+consent, 2))
+			if _, tenantWide := siteRoleOf[strings.ToLower(name)]; tenantWide {
+				fd.Fix += " If the application reaches only some sites, prefer Sites.Selected with grant blocks (rule tenant-wide-sites)."
+			}
 		} else {
 			fd.Fix = fmt.Sprintf("%s publishes no application permission %s: remove it, or sign in as a user in the checks (flow = \"auth_code\", \"device_code\" or \"interactive\").", p.label(), name)
 		}
