@@ -19,12 +19,15 @@ const repoRoot = "../.."
 var envNamePattern = regexp.MustCompile(`"((?:ENTRAFORM|AZURE|ARM|SSL|GODEBUG|HTTPS?|NO|CURL|REQUESTS|NODE|GIT|ACTIONS)_?[A-Z0-9_]*)"`)
 
 // credentialEnv are variables that change who signs in or where requests
-// go; setting them to junk would fail the run before TLS is reached.
+// go, or name a file the run reads first (ENTRAFORM_GRAPH_LIMITS: a limits
+// file, else documented/off); setting them to junk would fail the run
+// before TLS is reached.
 var credentialEnv = map[string]bool{
 	"ENTRAFORM_ENDPOINT": true, "ENTRAFORM_CA_FILE": true, "AZURE_TENANT_ID": true, "AZURE_CLIENT_ID": true,
 	"AZURE_CLIENT_SECRET": true, "AZURE_CLIENT_CERTIFICATE_PATH": true, "AZURE_CLIENT_CERTIFICATE_PASSWORD": true,
 	"AZURE_FEDERATED_TOKEN_FILE": true, "ACTIONS_ID_TOKEN_REQUEST_URL": true, "ACTIONS_ID_TOKEN_REQUEST_TOKEN": true,
 	"AZURE_CLIENT_SEND_CERTIFICATE_CHAIN": true, "HTTPS_PROXY": true, "HTTP_PROXY": true, "NO_PROXY": true, "NO_COLOR": true,
+	"ENTRAFORM_GRAPH_LIMITS": true,
 }
 
 // insecureEnv are variables other tools read to weaken TLS verification.
