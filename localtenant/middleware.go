@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -369,6 +370,9 @@ func (s *Server) writeIndex(w http.ResponseWriter) {
 		s.domain, s.tenantID, s.tenantID, s.spHost)
 }
 
+// aadstsInText finds an AADSTS code in a text or HTML error page.
+var aadstsInText = regexp.MustCompile(`AADSTS\d+`)
+
 // errorCodeOf reads the error code out of an error body: the identity
 // platform's first error_codes entry as "AADSTS<n>", else error.code
 // (Graph, Resource Manager), odata.error.code (SharePoint), or an OAuth
@@ -385,7 +389,8 @@ func errorCodeOf(body []byte) string {
 		} `json:"odata.error"`
 	}
 	if json.Unmarshal(body, &v) != nil {
-		return ""
+		// The sign-in pages answer errors in HTML that names the code.
+		return aadstsInText.FindString(string(body))
 	}
 	if len(v.ErrorCodes) > 0 {
 		return fmt.Sprintf("AADSTS%d", v.ErrorCodes[0])
