@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,10 @@ func runTenant(ctx context.Context, m *Meta, args []string) int {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			fmt.Fprintf(m.Stdout, "Usage: entraform [global options] %s\n", tenantSynopsis)
 			return ExitOK
+		}
+		if slices.Contains(args, "serve") {
+			m.Errorf("the options of tenant serve go after serve: entraform tenant serve %s", strings.Join(slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "serve" }), " "))
+			return ExitError
 		}
 		m.Errorf("tenant needs a subcommand: entraform %s", tenantSynopsis)
 		return ExitError
