@@ -54,6 +54,10 @@ type Options struct {
 	// measured), then the limits are switched on. The tenant runs in
 	// this process (the switch needs it).
 	NoOpOnly bool
+	// Directory adds a run after the no-op plans: every application gets
+	// an owner and a group assignment (applied), and the no-op plan of
+	// that workspace is measured (bulk refresh only).
+	Directory bool
 	// Progress receives a line per measurement; nil for none.
 	Progress io.Writer
 }

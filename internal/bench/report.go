@@ -19,6 +19,8 @@ var rowOrder = []struct{ run, mode string }{
 	{RunPlanChange, ModeBulk},
 	{RunPlanChange, ModeNaive},
 	{RunApply1pct, ModeBulk},
+	{RunApplyDirectory, ModeBulk},
+	{RunPlanNoOpDirectory, ModeBulk},
 }
 
 // WriteMarkdown writes the report as Markdown: the machine, the main

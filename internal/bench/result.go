@@ -11,6 +11,10 @@ const (
 	RunPlanNoOp   = "plan, no changes" // plan right after the apply
 	RunPlanChange = "plan, 1% changed" // plan with 1% of the applications renamed
 	RunApply1pct  = "apply, 1% changed"
+	// With Options.Directory: the workspace with an owner and an
+	// assignment on every application, applied, then planned again.
+	RunApplyDirectory    = "apply, +owner +assignment"
+	RunPlanNoOpDirectory = "plan, no changes, +owner +assignment"
 )
 
 // Refresh modes.

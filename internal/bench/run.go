@@ -154,6 +154,11 @@ func (r *sizeRun) run(ctx context.Context) (_ []Measurement, err error) {
 	if r.opts.NoOpOnly {
 		return r.out, r.offlineWithoutTenant(snaps)
 	}
+	if r.opts.Directory {
+		if err := r.directory(ctx, wl, objects); err != nil {
+			return r.out, err
+		}
+	}
 
 	// 1% of the applications renamed.
 	wl.Renamed = workload.Changes(r.n)
@@ -440,4 +445,29 @@ func counts(p *plan.Plan) (creates, updates, others int) {
 		}
 	}
 	return creates, updates, others
+}
+
+// directory measures the no-op plan of the workspace with an owner and an
+// assignment on every application, then goes back to the plain workload
+// (owners and assignments are no longer managed; they stay in the tenant).
+func (r *sizeRun) directory(ctx context.Context, wl workload.Config, objects int) error {
+	wl.Directory = true
+	if err := r.writeConfig(wl); err != nil {
+		return err
+	}
+	added, err := r.plan(ctx, RunApplyDirectory, ModeBulk, expect{creates: workload.DirectoryObjects(r.n)})
+	if err != nil {
+		return err
+	}
+	r.out = r.out[:len(r.out)-1] // the plan of the apply is not a row of its own
+	if err := r.apply(ctx, RunApplyDirectory, added); err != nil {
+		return err
+	}
+	p, err := r.plan(ctx, RunPlanNoOpDirectory, ModeBulk, expect{})
+	if err != nil {
+		return err
+	}
+	p.close()
+	wl.Directory = false
+	return r.writeConfig(wl)
 }

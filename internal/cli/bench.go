@@ -16,7 +16,7 @@ import (
 // runBench runs the benchmarks of docs/BENCHMARKS.md: local tenants with
 // injected latency, plans and applies of generated configurations.
 func runBench(ctx context.Context, m *Meta, args []string) int {
-	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process] [-graph-limits=documented|off|FILE] [-tenant-size=small] [-noop-only] [-from-json=FILE]")
+	fs := newFlags(m, "bench", "bench [-n=10,100,1000] [-latency=0,20ms,50ms] [-parallelism=10] [-naive=true] [-json=FILE] [-out=FILE] [-request-log=DIR] [-dir=DIR] [-in-process] [-graph-limits=documented|off|FILE] [-tenant-size=small] [-noop-only] [-directory] [-from-json=FILE]")
 	sizes := fs.String("n", "10,100,1000", "numbers of applications, comma-separated")
 	latencies := fs.String("latency", "0,20ms,50ms", "latencies the local tenant adds to every request, comma-separated")
 	parallelism := fs.Int("parallelism", 10, "requests to the tenant an apply has in flight (each $batch carries up to 20 changes' writes)")
@@ -30,6 +30,7 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 	graphLimits := fs.String("graph-limits", "documented", "the local tenants' Graph throttling limits (tenant serve -graph-limits): documented, off, or a limits JSON file; entraform paces itself by the same")
 	tenantSize := fs.String("tenant-size", "small", "the local tenants' size for documented limits: small, medium or large")
 	noopOnly := fs.Bool("noop-only", false, "measure only the no-op plans: apply each workspace first with the limits off (not measured), then switch them on; the tenants run in this process")
+	directory := fs.Bool("directory", false, "also measure the no-op plan with an owner and a group assignment on every application (applied first)")
 	if ok, code := parseFlags(m, fs, args); !ok {
 		return code
 	}
@@ -46,6 +47,7 @@ func runBench(ctx context.Context, m *Meta, args []string) int {
 		GraphLimits:   *graphLimits,
 		TenantSize:    *tenantSize,
 		NoOpOnly:      *noopOnly,
+		Directory:     *directory,
 	}
 	if l := opts.GraphLimits; l != "off" && l != "documented" && l != "" {
 		opts.GraphLimits = m.Path(l)

@@ -20,7 +20,22 @@ type Config struct {
 	// spread evenly over both ways of writing them (see Renamed): the
 	// "1% changes" plan renames Changes(N) of them.
 	Renamed int
+	// Directory gives every application an owner (a user, by lookup)
+	// and a service_principal block assigning a group (the default
+	// access role): the objects whose refresh issue 17 reads in bulk.
+	Directory bool
 }
+
+// Users and groups the Directory workload names (the local tenant's
+// built-in ones).
+const (
+	OwnerUPN  = "alex@contoso.onmicrosoft.com"
+	GroupName = "Engineering"
+)
+
+// DirectoryObjects is the number of owners and assignments the Directory
+// workload adds for n applications.
+func DirectoryObjects(n int) int { return 2 * n }
 
 // Changes is the number of applications a "1% changes" plan touches for
 // n applications: 1% rounded up, at least one.
@@ -62,6 +77,18 @@ func (c Config) HCL() string {
 	var b strings.Builder
 	b.Grow(c.N * 420)
 	fmt.Fprintf(&b, "tenant {\n  workspace = %q\n}\n", Workspace)
+	directory := ""
+	if c.Directory {
+		fmt.Fprintf(&b, "\ndata \"user\" \"owner\" {\n  user_principal_name = %q\n}\n\ndata \"group\" \"users\" {\n  display_name = %q\n}\n", OwnerUPN, GroupName)
+		directory = `
+  owners = [data.user.owner]
+  service_principal {
+    assignment "users" {
+      principal = data.group.users
+    }
+  }
+`
+	}
 	blocks := c.N - c.N/2
 	for i := 0; i < blocks; i++ {
 		fmt.Fprintf(&b, `
@@ -83,8 +110,8 @@ application "app%04d" {
     write_to   = "secrets/app%04d.env"
     expires_in = "180d"
   }
-}
-`, i, c.displayName(i), i, i, i)
+%s}
+`, i, c.displayName(i), i, i, i, directory)
 	}
 	if c.N > blocks {
 		b.WriteString("\nlocals {\n  teams = {\n")
@@ -107,8 +134,7 @@ application "team" {
   secret "main" {
     write_to = "secrets/team-${each.key}.env"
   }
-}
-`)
+` + directory + "}\n")
 	}
 	for i := 0; i < SiteCount(c.N); i++ {
 		fmt.Fprintf(&b, `
