@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +91,7 @@ func TestRunSmoke(t *testing.T) {
 
 func smoke(t *testing.T, tenantCommand []string) {
 	var progress bytes.Buffer
-	rep, err := Run(context.Background(), Options{Sizes: []int{10}, Latencies: []time.Duration{0}, Progress: &progress, TenantCommand: tenantCommand})
+	rep, err := Run(context.Background(), Options{Sizes: []int{10}, Latencies: []time.Duration{0}, Progress: &progress, TenantCommand: tenantCommand, Directory: true})
 	if err != nil {
 		t.Fatalf("Run: %v\nprogress:\n%s", err, progress.String())
 	}
@@ -110,6 +111,8 @@ func smoke(t *testing.T, tenantCommand []string) {
 		{RunApply, ModeBulk, objects, 3}, // application -> service principal -> grants
 		{RunPlanNoOp, ModeBulk, 0, 0},
 		{RunPlanNoOp, ModeNaive, 0, 0},
+		{RunApplyDirectory, ModeBulk, workload.DirectoryObjects(10), 1}, // owners and assignments of existing objects
+		{RunPlanNoOpDirectory, ModeBulk, 0, 0},
 		{RunPlanChange, ModeBulk, 1, 0},
 		{RunPlanChange, ModeNaive, 1, 0},
 		{RunApply1pct, ModeBulk, 1, 1},
@@ -132,6 +135,10 @@ func smoke(t *testing.T, tenantCommand []string) {
 		}
 	}
 	bulk, _ := rep.at(10, RunPlanNoOp, ModeBulk, 0)
+	// Owners and assignments are read in bulk: at most twice the requests.
+	if dir, _ := rep.at(10, RunPlanNoOpDirectory, ModeBulk, 0); dir.Requests > 2*bulk.Requests {
+		t.Errorf("no-op plan with an owner and an assignment on every application: %d requests, want at most 2 x %d", dir.Requests, bulk.Requests)
+	}
 	naive, _ := rep.at(10, RunPlanNoOp, ModeNaive, 0)
 	if naive.Requests < 5*10 || bulk.Requests*5 > naive.Requests {
 		t.Errorf("no-op plan: %d requests in bulk, %d naive; want naive >= 50 and at least 5 times bulk", bulk.Requests, naive.Requests)
@@ -149,9 +156,9 @@ func smoke(t *testing.T, tenantCommand []string) {
 	if err := rep.WriteMarkdown(&md); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"| N ", "| 10 | plan, no changes  | naive ", "apply, all new"} {
-		if !strings.Contains(md.String(), s) {
-			t.Errorf("report lacks %q:\n%s", s, md.String())
+	for _, re := range []string{`\| N `, `\| 10 \| plan, no changes +\| naive `, `apply, all new`, `\| 10 \| plan, no changes, \+owner \+assignment +\| bulk `} {
+		if !regexp.MustCompile(re).MatchString(md.String()) {
+			t.Errorf("report lacks %s:\n%s", re, md.String())
 		}
 	}
 }
