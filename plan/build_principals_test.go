@@ -103,7 +103,12 @@ func TestBuildOwnersAndAssignments(t *testing.T) {
 // its data block; an owner given by user principal name that does not
 // exist, at the name.
 func TestBuildMissingPrincipals(t *testing.T) {
-	cfg := load(t, map[string]string{"main.entra.hcl": strings.Replace(ownersConfig, `owners                       = ["alex@contoso.com"]`, `owners                       = ["nobody@contoso.com"]`, 1)})
+	src := strings.Replace(ownersConfig, `owners                       = ["alex@contoso.com"]`, `owners                       = ["nobody@contoso.com"]`, 1) + `
+data "site" "hr" {
+  url = "https://contoso.sharepoint.com/sites/hr"
+}
+`
+	cfg := load(t, map[string]string{"main.entra.hcl": src})
 	snap := directoryTenant()
 	delete(snap.Lookups.Groups, "Staff")
 	_, diags := Build(cfg, snap, Options{})
@@ -113,6 +118,7 @@ func TestBuildMissingPrincipals(t *testing.T) {
 	}
 	want := []string{
 		`main.entra.hcl:6,1-21: Group not found; No group named "Staff" exists in tenant tenant.`,
+		`main.entra.hcl:32,1-17: Site not found; The site https://contoso.sharepoint.com/sites/hr does not exist in the tenant (or the operator cannot read it).`,
 		`main.entra.hcl:20,37-57: Owner not found; No user with the user principal name "nobody@contoso.com" exists in tenant tenant.`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
