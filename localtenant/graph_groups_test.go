@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -281,5 +283,36 @@ func TestGroupMembersChange(t *testing.T) {
 	status, body = tokenCall(t, s, tokenPath, form)
 	if diff := cmp.Diff(wantAAD(400, "invalid_grant", 50105), checkAADError(t, status, body)); diff != "" {
 		t.Errorf("after leaving (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadSeedGroups(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []SeedGroup
+		err        string
+	}{
+		{"groups with members", `{"users":[{"userPrincipalName":"lee@contoso.onmicrosoft.com"}],"groups":[{"displayName":"Ops","description":"Operations","members":["lee@contoso.onmicrosoft.com"]}]}`,
+			[]SeedGroup{{DisplayName: "Ops", Description: "Operations", Members: []string{"lee@contoso.onmicrosoft.com"}}}, ""},
+		{"a group without a name", `{"groups":[{"members":["alex@contoso.onmicrosoft.com"]}]}`, nil, "group 0: displayName is required"},
+	}
+	for _, tt := range tests {
+		path := filepath.Join(t.TempDir(), "seed.json")
+		if err := os.WriteFile(path, []byte(tt.json), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		seed, err := LoadSeed(path)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if diff := cmp.Diff(tt.want, seed.Groups); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
