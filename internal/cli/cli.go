@@ -89,9 +89,14 @@ func (m *Meta) Path(p string) string {
 }
 
 // Errorf prints an error line on stderr.
+// The message is cut at maxErrorLine bytes: an error can quote what a
+// service or a file sent.
 func (m *Meta) Errorf(format string, args ...any) {
-	fmt.Fprintf(m.Stderr, "Error: "+format+"\n", args...)
+	fmt.Fprintf(m.Stderr, "Error: %s\n", capText(fmt.Sprintf(format, args...), maxErrorLine))
 }
+
+// maxErrorLine bounds one Errorf message.
+const maxErrorLine = 4000
 
 type command struct {
 	name     string

@@ -147,3 +147,14 @@ func TestDiagPrinterBounds(t *testing.T) {
 		t.Errorf("JSON diagnostic of %d+%d bytes", len(j[0].Summary), len(j[0].Detail))
 	}
 }
+
+// An error line quoting a huge text (a service's answer, a file) is cut.
+func TestErrorfBounded(t *testing.T) {
+	var b strings.Builder
+	m := &Meta{Env: &Env{Stderr: &b}}
+	m.Errorf("the service said: %s", strings.Repeat("x", 900_000))
+	want := "Error: the service said: " + strings.Repeat("x", maxErrorLine-len("the service said: ")) + "... (896018 more bytes not shown)\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
