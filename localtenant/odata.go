@@ -124,6 +124,10 @@ func parseListQuery(r *http.Request, schema filterSchema) (*listQuery, *apiError
 		if adv != "" && !eventual(r) {
 			return nil, unsupportedQuery("Operator '%s' is not supported because the 'ConsistencyLevel:eventual' header is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information", adv)
 		}
+		// Advanced $filter operators also need $count=true ($search does not).
+		if adv != "" && !lq.Count {
+			return nil, unsupportedQuery("Operator '%s' is not supported because the '$count=true' query parameter is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information", adv)
+		}
 		lq.Filter = x
 	}
 	if v, ok := q["$search"]; ok && len(v) > 0 {
