@@ -78,6 +78,9 @@ func (m *Meta) planAndApply(ctx context.Context, cfg *config.Config, opts plan.O
 		m.Errorf("%v", err)
 		return ExitError
 	}
+	if !af.noChecks && !opts.Destroy {
+		m.showCheckDestinations(cfg)
+	}
 	if p.HasChanges() && !af.autoApprove {
 		approved, err := m.approve(opts.Destroy, af.input)
 		if err != nil {
