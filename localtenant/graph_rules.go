@@ -100,7 +100,8 @@ func checkExposedPermissions(_ *Store, cur, next *Application) error {
 	}
 	for _, s := range scopes {
 		for _, r := range roles {
-			if (s.id == r.id) != strings.EqualFold(s.value, r.value) {
+			sameValue := s.value != "" && strings.EqualFold(s.value, r.value)
+			if (s.id == r.id) != sameValue {
 				return duplicateValue()
 			}
 		}

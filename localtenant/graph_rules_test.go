@@ -99,13 +99,14 @@ func TestExposedPermissionRules(t *testing.T) {
 		{"two roles, one id", app, roles(role(adminID, "Orders.Admin", true, "User"), role(adminID, "Orders.Other", true, "User")), 400, dup, dupMsg},
 		{"a scope and a role, one value", app, roles(role(adminID, "Orders.Admin", true, "User", "Application"), role(newID(), "Orders.Read", true, "User")), 400, dup, dupMsg},
 		{"a scope and a role, one id", app, roles(role(adminID, "Orders.Admin", true, "User", "Application"), role(readID, "Orders.Read", true, "User")), 204, "", ""},
+		{"a role without a value", app, roles(role(adminID, "Orders.Admin", true, "User", "Application"), role(readID, "Orders.Read", true, "User"), role(newID(), "", true, "User")), 204, "", ""},
 	})
 
 	// The service principal publishes what the application exposes.
 	sp := op.must(http.StatusOK, "GET", "/servicePrincipals/"+api.spID, nil)
 	got := map[string]any{"scopes": names(response{body: map[string]any{"value": sp.body["oauth2PermissionScopes"]}}, "value"),
 		"roles": names(response{body: map[string]any{"value": sp.body["appRoles"]}}, "value")}
-	if diff := cmp.Diff(map[string]any{"scopes": []string{"Orders.Read"}, "roles": []string{"Orders.Admin", "Orders.Read"}}, got); diff != "" {
+	if diff := cmp.Diff(map[string]any{"scopes": []string{"Orders.Read"}, "roles": []string{"", "Orders.Admin", "Orders.Read"}}, got); diff != "" {
 		t.Errorf("service principal (-want +got):\n%s", diff)
 	}
 	// A service principal made later starts with them.
