@@ -85,7 +85,7 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		}
 	}
 	if *out != "" {
-		if err := writePlanFile(m.Path(*out), p); err != nil {
+		if err := writePlanFile(m.Path(*out), p, jsonFindings(rv)); err != nil {
 			m.Errorf("%v", err)
 			return ExitError
 		}
@@ -136,9 +136,17 @@ func (m *Meta) makePlan(ctx context.Context, cfg *config.Config, opts plan.Optio
 // the mode of a file it replaces, written to a temporary file in the same
 // directory and renamed over the target, so a symlink at path is replaced
 // rather than followed and a killed run never leaves half a plan.
-func writePlanFile(path string, p *plan.Plan) error {
+//
+// The policy review's findings (none when findings is nil) go with it,
+// for whoever reviews the saved plan; apply ignores them.
+func writePlanFile(path string, p *plan.Plan, findings []planfile.Finding) error {
+	f, err := planfile.Encode(p, Version())
+	if err != nil {
+		return err
+	}
+	f.PolicyFindings = findings
 	var b bytes.Buffer
-	if err := planfile.Write(&b, p, Version()); err != nil {
+	if err := f.Write(&b); err != nil {
 		return err
 	}
 	if err := writeFileAtomic(path, b.Bytes()); err != nil {
