@@ -174,3 +174,37 @@ func TestAssignmentRequired(t *testing.T) {
 		t.Errorf("authorize for an assigned user: %d %q", status, loc)
 	}
 }
+
+// TestIDTokenRoles: a web app's ID token carries the app roles of the
+// web app itself that the user holds, directly or through a group.
+func TestIDTokenRoles(t *testing.T) {
+	s := start(t, Options{})
+	web, roles := apiApp(t, s, "orders web", map[string][]string{"Orders.Admin": {"User"}, "Orders.Auditor": {"User"}})
+	if err := s.write(func(st *Store) error {
+		st.addPermissionGrant(&OAuth2PermissionGrant{ClientID: web.sp.ID, ConsentType: "AllPrincipals", ResourceID: graphSPID(st), Scope: "User.Read"})
+		for _, a := range []assignmentInput{
+			{PrincipalID: userIDIn(st, s, "alex"), ResourceID: web.sp.ID, AppRoleID: roles["Orders.Admin"]},
+			{PrincipalID: groupIDIn(st, "Engineering"), ResourceID: web.sp.ID, AppRoleID: roles["Orders.Auditor"]},
+		} {
+			if _, aerr := st.assignRole(a); aerr != nil {
+				return aerr
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := tokenCall(t, s, "/"+s.TenantID()+"/oauth2/v2.0/token", passwordForm(s, web, "alex", "openid User.Read"))
+	if status != http.StatusOK {
+		t.Fatalf("token: %d %v", status, body)
+	}
+	got := map[string]any{"id": claims(t, body["id_token"].(string))["roles"], "access": claims(t, body["access_token"].(string))["roles"]}
+	if diff := cmp.Diff(map[string]any{"id": []any{"Orders.Admin", "Orders.Auditor"}, "access": nil}, got); diff != "" {
+		t.Errorf("roles (-want +got):\n%s", diff)
+	}
+}
+
+func graphSPID(st *Store) string {
+	g, _ := st.spByAppID(graphAppID, true)
+	return g.ID
+}

@@ -130,7 +130,7 @@ type userSignIn struct {
 // tokens of a user flow.
 func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse, *aadError) {
 	var sr *scopeRequest
-	var scopes, roles, groups, idGroups []string
+	var scopes, roles, groups, idGroups, idRoles []string
 	version := 1
 	var clientSP *ServicePrincipal
 	var aerr *aadError
@@ -150,6 +150,9 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 			groups = st.groupsClaim(in.user, a, sr.Resource)
 		}
 		idGroups = st.groupsClaim(in.user, in.client.app, clientSP)
+		if clientSP != nil {
+			idRoles = st.userRolesFor(in.user, clientSP)
+		}
 	})
 	if aerr != nil {
 		return nil, aerr
@@ -174,7 +177,7 @@ func (s *Server) issueUserTokens(r *http.Request, in userSignIn) (*tokenResponse
 	}
 	if sr.has("openid") {
 		host := hostOnly(r.Host)
-		if resp.IDToken, err = s.mintIDToken(host, in.client.app, in.user, in.nonce, idGroups); err != nil {
+		if resp.IDToken, err = s.mintIDToken(host, in.client.app, in.user, in.nonce, idRoles, idGroups); err != nil {
 			return nil, newAADError(http.StatusInternalServerError, "server_error", 90000, "Signing the token failed: %v", err)
 		}
 	}

@@ -105,8 +105,9 @@ func (s *Server) loginIssuer(loginHost string) string {
 }
 
 // mintIDToken signs a v2.0 ID token for a user sign-in.
-// groups is its groups claim (nil: none).
-func (s *Server) mintIDToken(loginHost string, client *Application, u *User, nonce string, groups []string) (string, error) {
+// roles are the client's app roles the user holds, groups its groups
+// claim (nil: none).
+func (s *Server) mintIDToken(loginHost string, client *Application, u *User, nonce string, roles, groups []string) (string, error) {
 	now := s.clock.now()
 	c := map[string]any{
 		"aud":                client.AppID,
@@ -128,6 +129,9 @@ func (s *Server) mintIDToken(loginHost string, client *Application, u *User, non
 	}
 	if groups != nil {
 		c["groups"] = groups
+	}
+	if len(roles) > 0 {
+		c["roles"] = roles
 	}
 	return s.signer.sign(c)
 }
