@@ -218,8 +218,13 @@ func (b *builder) principalAppID(addr string) string {
 	if isPlaceholder(addr) {
 		return b.ownAppID(addr)
 	}
-	if sp := b.snap.Lookups.ServicePrincipals[addr]; sp != nil {
-		return strings.ToLower(sp.AppID)
+	if d := b.data(addr); d != nil && d.Type == "service_principal" {
+		if d.AppID != "" {
+			return d.AppID
+		}
+		if sps := b.snap.Lookups.SPsByName[d.DisplayName]; len(sps) == 1 {
+			return strings.ToLower(sps[0].AppID)
+		}
 	}
 	return addr
 }

@@ -125,3 +125,34 @@ data "site" "hr" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
 	}
 }
+
+// TestBuildPreAuthorizedLookup: a pre-authorized client named by a
+// service principal lookup gets the appId the lookup found.
+func TestBuildPreAuthorizedLookup(t *testing.T) {
+	cfg := load(t, map[string]string{"main.entra.hcl": `
+data "service_principal" "cli" {
+  display_name = "Azure CLI"
+}
+
+application "api" {
+  display_name = "API"
+  api {
+    scope "read" {
+      value = "Read"
+    }
+    pre_authorized "cli" {
+      application = data.service_principal.cli
+      scopes      = ["Read"]
+    }
+  }
+}
+`})
+	snap := directoryTenant()
+	snap.Lookups.SPsByName = map[string][]entra.ServicePrincipal{"Azure CLI": {{ID: "sp-cli", AppID: "04B07795-8DDB-461A-BBEE-02F9E1BF7B46"}}}
+	p := build(t, cfg, snap, Options{})
+	got := p.Change("application.api").Desired.(*DesiredApplication).Body.API.PreAuthorizedApplications
+	want := []entra.PreAuthorizedApplication{{AppID: "04b07795-8ddb-461a-bbee-02f9e1bf7b46", DelegatedPermissionIDs: []string{p.Change("application.api").Desired.(*DesiredApplication).Body.API.OAuth2PermissionScopes[0].ID}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pre-authorized (-want +got):\n%s", diff)
+	}
+}
