@@ -16,7 +16,29 @@ import (
 // marks. Load calls it once with nothing known, so an output that cannot
 // be evaluated is a load error.
 func (c *Config) EvalOutputs(known map[string]AppAttrs) (map[string]cty.Value, hcl.Diagnostics) {
+	return c.EvalOutputsWithData(known, nil)
+}
+
+// EvalOutputsWithData is EvalOutputs with the attributes the lookups
+// found filled in too: found is keyed by data address (data.user.alex),
+// then by attribute (id, display_name, app_id); missing ones stay
+// unknown.
+func (c *Config) EvalOutputsWithData(known map[string]AppAttrs, found map[string]map[string]string) (map[string]cty.Value, hcl.Diagnostics) {
 	st := c.state
+	if st != nil && len(found) > 0 {
+		withData := *st
+		withData.dataVals = make(map[string]cty.Value, len(st.dataVals))
+		for key, v := range st.dataVals {
+			attrs := v.AsValueMap()
+			for name, s := range found["data."+key] {
+				if cur, ok := attrs[name]; ok && !cur.IsKnown() && s != "" {
+					attrs[name] = cty.StringVal(s)
+				}
+			}
+			withData.dataVals[key] = cty.ObjectVal(attrs)
+		}
+		st = &withData
+	}
 	if st == nil {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,

@@ -178,7 +178,7 @@ func (b *builder) outputs() map[string]OutputValue {
 	if len(b.cfg.Outputs) == 0 {
 		return nil
 	}
-	vals, diags := b.cfg.EvalOutputs(b.appIDs)
+	vals, diags := b.cfg.EvalOutputsWithData(b.appIDs, b.dataAttrs())
 	b.diags = append(b.diags, diags...)
 	out := map[string]OutputValue{}
 	for _, o := range b.cfg.Outputs {

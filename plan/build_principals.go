@@ -338,3 +338,39 @@ func assignmentValue(a entra.AppRoleAssignment, role string) cty.Value {
 		"principal_type": a.PrincipalType,
 	})
 }
+
+// dataAttrs are the attributes the lookups found, for outputs: by data
+// address, then attribute name.
+func (b *builder) dataAttrs() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	l := b.snap.Lookups
+	for _, d := range b.cfg.Data {
+		m := map[string]string{}
+		switch d.Type {
+		case "user":
+			if u := l.Users[d.UserPrincipalName]; u != nil {
+				m["id"], m["display_name"] = u.ID, u.DisplayName
+			}
+		case "group":
+			if gs := l.Groups[d.DisplayName]; len(gs) == 1 {
+				m["id"] = gs[0].ID
+			}
+		case "service_principal":
+			var sp *entra.ServicePrincipal
+			if d.AppID != "" {
+				sp = l.ServicePrincipals[d.AppID]
+			} else if sps := l.SPsByName[d.DisplayName]; len(sps) == 1 {
+				sp = &sps[0]
+			}
+			if sp != nil {
+				m["id"], m["app_id"], m["display_name"] = sp.ID, strings.ToLower(sp.AppID), sp.DisplayName
+			}
+		case "site":
+			if s := b.snap.LookupSites[d.URL]; s != nil {
+				m["id"] = s.ID
+			}
+		}
+		out[d.Addr] = m
+	}
+	return out
+}

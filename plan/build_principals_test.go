@@ -156,3 +156,20 @@ application "api" {
 		t.Errorf("pre-authorized (-want +got):\n%s", diff)
 	}
 }
+
+// TestBuildOutputsOfLookups: an output may use what a lookup found.
+func TestBuildOutputsOfLookups(t *testing.T) {
+	cfg := load(t, map[string]string{"main.entra.hcl": `
+data "user" "alex" {
+  user_principal_name = "alex@contoso.com"
+}
+
+output "alex_id" {
+  value = data.user.alex.id
+}
+`})
+	p := build(t, cfg, directoryTenant(), Options{})
+	if got := p.Outputs["alex_id"].Value; !got.IsKnown() || got.AsString() != "u-alex" {
+		t.Errorf("output alex_id = %#v, want \"u-alex\"", got)
+	}
+}

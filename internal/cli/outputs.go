@@ -33,6 +33,12 @@ func (m *Meta) printOutputs(cfg *config.Config, p *plan.Plan, r *apply.Result) e
 			return fmt.Errorf("evaluating outputs")
 		}
 		vals = v
+		// What the plan knew (lookups' ids) stays known.
+		for name, o := range p.Outputs {
+			if cur, ok := vals[name]; ok && !cur.IsWhollyKnown() && o.Value.IsWhollyKnown() {
+				vals[name] = o.Value
+			}
+		}
 	} else {
 		for name, o := range p.Outputs {
 			vals[name] = o.Value
