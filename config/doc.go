@@ -47,8 +47,17 @@
 // In expressions: var.<name>, local.<name>, application.<name> (attributes
 // address, name, display_name, unique_name, sign_in_audience, notes,
 // admin_consent, and the computed app_id, object_id, service_principal_id),
-// site.<name> (address, name, url), each.key / each.value and count.index
-// in expanded blocks. FunctionNames lists the functions.
+// site.<name> (address, name, url), data.<type>.<name> (address, the
+// lookup's key, and the id, display_name and app_id found at plan time,
+// which only outputs may use: Config.EvalOutputsWithData), each.key /
+// each.value and count.index in expanded blocks. FunctionNames lists the
+// functions.
+//
+// Scopes and app roles (API, AppRole) get ids without state: StableID
+// derives them from the unique name and the block label unless id is
+// given. Owners and assignment principals (Owner) name users by user
+// principal name or data.user, service principals by application
+// address, data.service_principal or appId; the plan resolves them.
 //
 // # Catalog
 //
