@@ -115,7 +115,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		Handler:           s,
 		TLSConfig:         serverTLS(leaf, s.ca),
 		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          nil,
+		ErrorLog:          serverErrorLog(nil),
 	}
 	go s.httpSrv.ServeTLS(ln, "", "")
 	return s, nil
