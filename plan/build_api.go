@@ -251,6 +251,12 @@ func (b *builder) extrasValue(app *entra.Application, v map[string]any) {
 		v["support_url"] = derefString(i.SupportURL)
 	}
 	v["optional_claims"] = claimEntries(app.OptionalClaims)
+	// Without an api object the lists are empty, as with an empty one:
+	// written alike on both sides of a plan (never null on one, [] on
+	// the other).
+	v["api_known_client_applications"] = []string{}
+	v["api_scopes"] = []string{}
+	v["api_pre_authorized"] = []string{}
 	var scopes []entra.PermissionScope
 	if a := app.API; a != nil {
 		if a.RequestedAccessTokenVersion != nil {

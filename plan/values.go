@@ -56,12 +56,16 @@ func (b *builder) applicationValue(app *entra.Application) cty.Value {
 		"fallback_public_client": app.IsFallbackPublicClient != nil && *app.IsFallbackPublicClient,
 		"id_token_issuance":      false,
 		"access_token_issuance":  false,
+		// Absent redirect lists are empty ones, as the desired value
+		// writes them.
+		"web_redirect_uris":           webRedirects(app.Web),
+		"public_client_redirect_uris": redirects(app.PublicClient),
+		"spa_redirect_uris":           redirects(app.SPA),
 	}
 	if app.Notes != nil {
 		v["notes"] = *app.Notes
 	}
 	if w := app.Web; w != nil {
-		v["web_redirect_uris"] = w.RedirectURIs
 		if w.HomePageURL != nil {
 			v["home_page_url"] = *w.HomePageURL
 		}
@@ -72,12 +76,6 @@ func (b *builder) applicationValue(app *entra.Application) cty.Value {
 			v["id_token_issuance"] = g.EnableIDTokenIssuance
 			v["access_token_issuance"] = g.EnableAccessTokenIssuance
 		}
-	}
-	if app.PublicClient != nil {
-		v["public_client_redirect_uris"] = app.PublicClient.RedirectURIs
-	}
-	if app.SPA != nil {
-		v["spa_redirect_uris"] = app.SPA.RedirectURIs
 	}
 	b.extrasValue(app, v)
 	return NewValue(TypeApplication, v)
