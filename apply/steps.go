@@ -257,16 +257,8 @@ func (x *executor) consent(ctx context.Context, c *plan.Change) (string, error) 
 
 func (x *executor) roleAssignment(ctx context.Context, c *plan.Change) (string, error) {
 	d, _ := c.Desired.(*plan.DesiredRoleAssignment)
-	cur, _ := c.Current.(entra.AppRoleAssignment)
-	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
-		if !x.goneWithParent(c) {
-			if err := x.tenant.RemoveAppRole(ctx, cur.ResourceID, cur.ID); err != nil {
-				return "", err
-			}
-		}
-		if c.Action == plan.Delete {
-			return cur.ID, nil
-		}
+	if id, done, err := x.removeAppRoleFirst(ctx, c); done || err != nil {
+		return id, err
 	}
 	sp, err := x.parentSP(d.Application)
 	if err != nil {
@@ -567,18 +559,26 @@ func (x *executor) owner(ctx context.Context, c *plan.Change) (string, error) {
 	return owner, x.tenant.AddOwner(ctx, set, objectID, owner)
 }
 
+// removeAppRoleFirst removes the current app role assignment of a
+// deletion or a replacement (unless it went with its parent); done
+// reports a deletion, which has nothing left to create.
+func (x *executor) removeAppRoleFirst(ctx context.Context, c *plan.Change) (id string, done bool, err error) {
+	if c.Action != plan.Delete && c.Action != plan.DeleteThenCreate {
+		return "", false, nil
+	}
+	cur, _ := c.Current.(entra.AppRoleAssignment)
+	if !x.goneWithParent(c) {
+		if err := x.tenant.RemoveAppRole(ctx, cur.ResourceID, cur.ID); err != nil {
+			return "", true, err
+		}
+	}
+	return cur.ID, c.Action == plan.Delete, nil
+}
+
 func (x *executor) assignment(ctx context.Context, c *plan.Change) (string, error) {
-	d := c.Desired.(*plan.DesiredAssignment)
-	if c.Action == plan.Delete || c.Action == plan.DeleteThenCreate {
-		cur, _ := c.Current.(entra.AppRoleAssignment)
-		if !x.goneWithParent(c) {
-			if err := x.tenant.RemoveAppRole(ctx, cur.ResourceID, cur.ID); err != nil {
-				return "", err
-			}
-		}
-		if c.Action == plan.Delete {
-			return cur.ID, nil
-		}
+	d, _ := c.Desired.(*plan.DesiredAssignment)
+	if id, done, err := x.removeAppRoleFirst(ctx, c); done || err != nil {
+		return id, err
 	}
 	sp, err := x.parentSP(d.Application)
 	if err != nil {
