@@ -126,17 +126,29 @@ func deletedItem(st *Store, c *Caller, level accessLevel, id string) (object, *a
 	return nil, notFound(id)
 }
 
-func (s *Server) getDeleted(w http.ResponseWriter, r *http.Request) error {
-	c, level, aerr := appCaller(r, false)
+// onDeletedItem runs fn on the deleted item the request names, in a
+// write or a read of the store, once the caller may touch it.
+func (s *Server) onDeletedItem(r *http.Request, write bool, fn func(st *Store, o object) error) error {
+	c, level, aerr := appCaller(r, write)
 	if aerr != nil {
 		return aerr
 	}
-	var out map[string]any
-	err := s.view(func(st *Store) error {
+	run := s.view
+	if write {
+		run = s.write
+	}
+	return run(func(st *Store) error {
 		o, err := deletedItem(st, c, level, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
+		return fn(st, o)
+	})
+}
+
+func (s *Server) getDeleted(w http.ResponseWriter, r *http.Request) error {
+	var out map[string]any
+	err := s.onDeletedItem(r, false, func(_ *Store, o object) error {
 		out = deletedView(apiVersion(r), o)
 		return nil
 	})
@@ -148,16 +160,8 @@ func (s *Server) getDeleted(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) restoreDeleted(w http.ResponseWriter, r *http.Request) error {
-	c, level, aerr := appCaller(r, true)
-	if aerr != nil {
-		return aerr
-	}
 	var out map[string]any
-	err := s.write(func(st *Store) error {
-		o, err := deletedItem(st, c, level, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
+	err := s.onDeletedItem(r, true, func(st *Store, o object) error {
 		switch v := o.(type) {
 		case *Application:
 			if v.UniqueName != nil {
@@ -194,15 +198,7 @@ func (s *Server) restoreDeleted(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) purgeDeleted(w http.ResponseWriter, r *http.Request) error {
-	c, level, aerr := appCaller(r, true)
-	if aerr != nil {
-		return aerr
-	}
-	err := s.write(func(st *Store) error {
-		o, err := deletedItem(st, c, level, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
+	err := s.onDeletedItem(r, true, func(st *Store, o object) error {
 		switch v := o.(type) {
 		case *Application:
 			delete(st.apps, v.ID)
