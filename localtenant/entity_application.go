@@ -88,8 +88,12 @@ func (a *Application) clone() *Application {
 // into v, as the wire shows it in v1.0 and beta alike; false when it is
 // unset or null. Behaviour code reads properties it does not model
 // with it, e.g. a.prop("appRoles", &roles).
-func (a *Application) prop(name string, v any) bool {
-	raw, ok := a.Props[name]
+func (a *Application) prop(name string, v any) bool { return decodeProp(a.Props, name, v) }
+
+// decodeProp decodes props[name] into v: false when it is unset, null or
+// not of v's shape.
+func decodeProp(props map[string]any, name string, v any) bool {
+	raw, ok := props[name]
 	if !ok || raw == nil {
 		return false
 	}

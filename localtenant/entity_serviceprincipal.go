@@ -1,9 +1,5 @@
 package localtenant
 
-import (
-	"encoding/json"
-)
-
 // The servicePrincipal entity: what the generic model needs beyond the
 // description, and the hooks for its behaviour rules. Handlers are in
 // graph_serviceprincipals.go.
@@ -138,14 +134,4 @@ func (sp *ServicePrincipal) clone() *ServicePrincipal {
 }
 
 // prop decodes a stored property, as Application.prop.
-func (sp *ServicePrincipal) prop(name string, v any) bool {
-	raw, ok := sp.Props[name]
-	if !ok || raw == nil {
-		return false
-	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return false
-	}
-	return json.Unmarshal(b, v) == nil
-}
+func (sp *ServicePrincipal) prop(name string, v any) bool { return decodeProp(sp.Props, name, v) }
