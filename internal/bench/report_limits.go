@@ -50,7 +50,7 @@ func (r *Report) writeLimits(b *strings.Builder) {
 		}
 	}
 	if len(rows) > 0 {
-		writeTable(b, []string{"N", "apply", "latency", "identity writes", "floor", "wall", "wall / floor", "identity requests", "429s", "waits for budget (total)"}, rows)
+		writeTable(b, []string{"N", "apply", "latency", "identity writes", "floor", "wall", "wall / floor", "identity requests", "429s", "waits for budget (summed over requests)"}, rows)
 		b.WriteString("\n")
 	}
 	rows = nil
