@@ -1,7 +1,6 @@
 package localtenant
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -25,16 +24,7 @@ func (s *Server) addGroupMember(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requirePerm(r, groupMemberWritePerms...); err != nil {
 		return err
 	}
-	body, aerr := readJSONBody(r)
-	if aerr != nil {
-		return aerr
-	}
-	var ref string
-	raw, ok := body["@odata.id"]
-	if !ok || json.Unmarshal(raw, &ref) != nil {
-		return badRequest("The request body must contain the reference to add: {\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/{id}\"}.")
-	}
-	member, aerr := referencedID(ref)
+	member, aerr := refBodyID(r)
 	if aerr != nil {
 		return aerr
 	}

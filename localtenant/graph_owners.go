@@ -134,6 +134,21 @@ func (s *Server) listOwners(k ownedKind) graphHandler {
 	}
 }
 
+// refBodyID reads the object id a $ref POST adds: the body's
+// {"@odata.id": ".../directoryObjects/{id}"}.
+func refBodyID(r *http.Request) (string, *apiError) {
+	body, aerr := readJSONBody(r)
+	if aerr != nil {
+		return "", aerr
+	}
+	var ref string
+	raw, ok := body["@odata.id"]
+	if !ok || json.Unmarshal(raw, &ref) != nil {
+		return "", badRequest("The request body must contain the reference to add: {\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/{id}\"}.")
+	}
+	return referencedID(ref)
+}
+
 // referencedID reads the object id at the end of an @odata.id
 // ("https://graph.microsoft.com/v1.0/directoryObjects/{id}", or
 // .../users/{id}, .../servicePrincipals/{id}).
@@ -172,16 +187,7 @@ func (s *Server) addOwner(k ownedKind) graphHandler {
 		if call.level != accessAll && k.set == "applications" {
 			return denied()
 		}
-		body, aerr := readJSONBody(r)
-		if aerr != nil {
-			return aerr
-		}
-		var ref string
-		raw, ok := body["@odata.id"]
-		if !ok || json.Unmarshal(raw, &ref) != nil {
-			return badRequest("The request body must contain the reference to add: {\"@odata.id\": \"https://graph.microsoft.com/v1.0/directoryObjects/{id}\"}.")
-		}
-		id, aerr := referencedID(ref)
+		id, aerr := refBodyID(r)
 		if aerr != nil {
 			return aerr
 		}
