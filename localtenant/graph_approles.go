@@ -51,6 +51,16 @@ func belongs(r *http.Request, a *AppRoleAssignment, spID string) bool {
 	return a.PrincipalID == spID
 }
 
+// assignmentOf is the app role assignment id when of says it belongs
+// where the request names it: 404 otherwise.
+func (st *Store) assignmentOf(id string, primary bool, of func(*AppRoleAssignment) bool) (*AppRoleAssignment, *apiError) {
+	a, ok := st.roleAssignmentByID(id, primary)
+	if !ok || !of(a) {
+		return nil, notFound(id)
+	}
+	return a, nil
+}
+
 func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requirePerm(r, assignmentReadPerms...); err != nil {
 		return err
@@ -97,9 +107,9 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return notFound(k.value)
 		}
-		a, ok := st.roleAssignmentByID(id, false)
-		if !ok || !belongs(r, a, sp.ID) {
-			return notFound(id)
+		a, aerr := st.assignmentOf(id, false, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) })
+		if aerr != nil {
+			return aerr
 		}
 		out, set = toMap(a), assignmentSet(r, sp.ID)
 		return nil
@@ -179,9 +189,9 @@ func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) error 
 		if !ok {
 			return notFound(k.value)
 		}
-		a, ok := st.roleAssignmentByID(id, true)
-		if !ok || !belongs(r, a, sp.ID) {
-			return notFound(id)
+		a, aerr := st.assignmentOf(id, true, func(a *AppRoleAssignment) bool { return belongs(r, a, sp.ID) })
+		if aerr != nil {
+			return aerr
 		}
 		delete(st.assignments, a.ID)
 		return nil

@@ -113,9 +113,9 @@ func (h principalAssignments) get(w http.ResponseWriter, r *http.Request) error 
 		if aerr != nil {
 			return aerr
 		}
-		a, ok := st.roleAssignmentByID(aid, false)
-		if !ok || a.PrincipalID != id {
-			return notFound(aid)
+		a, aerr := st.assignmentOf(aid, false, func(a *AppRoleAssignment) bool { return a.PrincipalID == id })
+		if aerr != nil {
+			return aerr
 		}
 		out, set = toMap(a), h.set(id)
 		return nil
@@ -169,9 +169,9 @@ func (h principalAssignments) delete(w http.ResponseWriter, r *http.Request) err
 		if aerr != nil {
 			return aerr
 		}
-		a, ok := st.roleAssignmentByID(aid, true)
-		if !ok || a.PrincipalID != id {
-			return notFound(aid)
+		a, aerr := st.assignmentOf(aid, true, func(a *AppRoleAssignment) bool { return a.PrincipalID == id })
+		if aerr != nil {
+			return aerr
 		}
 		delete(st.assignments, a.ID)
 		return nil
