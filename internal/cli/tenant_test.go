@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/entraform/entraform/localtenant"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the command writes.
@@ -112,11 +114,39 @@ func TestTenantServe(t *testing.T) {
 }
 
 func TestTenantServeBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"tenant"}, {"tenant", "serve", "-throttle-rate", "2"}, {"tenant", "serve", "-seed", "missing.json"}} {
+	for _, args := range [][]string{{"tenant"}, {"tenant", "serve", "-throttle-rate", "2"}, {"tenant", "serve", "-seed", "missing.json"},
+		{"tenant", "serve", "-graph-limits", "missing.json"}, {"tenant", "serve", "-graph-limits", "documented", "-tenant-size", "huge"}} {
 		var stdout, stderr bytes.Buffer
 		env := &Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, Environ: func() []string { return nil }, Dir: t.TempDir()}
 		if code := Run(context.Background(), args, env); code != ExitError || !strings.Contains(stderr.String(), "Error: ") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
+}
+
+func TestGraphLimitsFlag(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "limits.json"), []byte(`{"writes": {"limit": 10, "per": "2s"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := &Meta{Env: &Env{Dir: dir}}
+	large := localtenant.DocumentedGraphLimits(localtenant.TenantLarge)
+	tests := []struct {
+		value, size string
+		want        *localtenant.GraphLimits
+	}{
+		{"off", "small", nil},
+		{"documented", "large", &large},
+		{"limits.json", "small", &localtenant.GraphLimits{Writes: localtenant.Quota{Limit: 10, Per: 2 * time.Second}}},
+	}
+	for _, tt := range tests {
+		got, err := graphLimitsFlag(m, tt.value, tt.size)
+		if err != nil {
+			t.Errorf("%s %s: %v", tt.value, tt.size, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("-graph-limits %s -tenant-size %s (-want +got):\n%s", tt.value, tt.size, diff)
 		}
 	}
 }
