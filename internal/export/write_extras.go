@@ -14,26 +14,14 @@ import (
 // exposed API, app roles and the service_principal block into an
 // application block's body.
 func writeExtras(body *hclwrite.Body, x extras) {
-	if len(x.IdentifierURIs) > 0 {
-		body.SetAttributeValue("identifier_uris", stringList(x.IdentifierURIs))
-	}
-	if x.GroupClaims != "" {
-		body.SetAttributeValue("group_membership_claims", cty.StringVal(x.GroupClaims))
-	}
-	if len(x.Tags) > 0 {
-		body.SetAttributeValue("tags", stringList(x.Tags))
-	}
-	if x.SMR != "" {
-		body.SetAttributeValue("service_management_reference", cty.StringVal(x.SMR))
-	}
+	setList(body, "identifier_uris", x.IdentifierURIs)
+	setString(body, "group_membership_claims", x.GroupClaims)
+	setList(body, "tags", x.Tags)
+	setString(body, "service_management_reference", x.SMR)
 	for i, name := range []string{"marketing_url", "privacy_statement_url", "terms_of_service_url", "support_url"} {
-		if x.Info[i] != "" {
-			body.SetAttributeValue(name, cty.StringVal(x.Info[i]))
-		}
+		setString(body, name, x.Info[i])
 	}
-	if len(x.Owners) > 0 {
-		body.SetAttributeValue("owners", stringList(x.Owners))
-	}
+	setList(body, "owners", x.Owners)
 	if api := x.API; api != nil {
 		body.AppendNewline()
 		ab := body.AppendNewBlock("api", nil).Body()
@@ -51,14 +39,10 @@ func writeExtras(body *hclwrite.Body, x extras) {
 			if s.Type != "" && s.Type != "User" {
 				sb.SetAttributeValue("type", cty.StringVal(s.Type))
 			}
-			for _, f := range []struct{ k, v string }{
-				{"admin_consent_display_name", s.AdminConsentDisplayName}, {"admin_consent_description", s.AdminConsentDescription},
-				{"user_consent_display_name", s.UserConsentDisplayName}, {"user_consent_description", s.UserConsentDescription},
-			} {
-				if f.v != "" {
-					sb.SetAttributeValue(f.k, cty.StringVal(f.v))
-				}
-			}
+			setString(sb, "admin_consent_display_name", s.AdminConsentDisplayName)
+			setString(sb, "admin_consent_description", s.AdminConsentDescription)
+			setString(sb, "user_consent_display_name", s.UserConsentDisplayName)
+			setString(sb, "user_consent_description", s.UserConsentDescription)
 			if !s.IsEnabled {
 				sb.SetAttributeValue("enabled", cty.False)
 			}
@@ -66,14 +50,16 @@ func writeExtras(body *hclwrite.Body, x extras) {
 		labels = namer{}
 		for _, p := range api.PreAuthorizedApplications {
 			appID := strings.ToLower(p.AppID)
-			if name, ok := x.BlockOf[appID]; ok {
-				pb := ab.AppendNewBlock("pre_authorized", []string{labels.unique(name)}).Body()
-				pb.SetAttributeTraversal("application", hcl.Traversal{hcl.TraverseRoot{Name: "application"}, hcl.TraverseAttr{Name: name}})
-				writePreAuthScopes(pb, p, api)
-				continue
+			name, own := x.BlockOf[appID]
+			if !own {
+				name = identifier("app_"+appID[:min(8, len(appID))], "client")
 			}
-			pb := ab.AppendNewBlock("pre_authorized", []string{labels.unique(identifier("app_"+appID[:min(8, len(appID))], "client"))}).Body()
-			pb.SetAttributeValue("application", cty.StringVal(appID))
+			pb := ab.AppendNewBlock("pre_authorized", []string{labels.unique(name)}).Body()
+			if own {
+				pb.SetAttributeTraversal("application", hcl.Traversal{hcl.TraverseRoot{Name: "application"}, hcl.TraverseAttr{Name: name}})
+			} else {
+				pb.SetAttributeValue("application", cty.StringVal(appID))
+			}
 			writePreAuthScopes(pb, p, api)
 		}
 	}
@@ -103,9 +89,7 @@ func writeRolesClaimsSP(body *hclwrite.Body, x extras) {
 		rb.SetAttributeValue("id", cty.StringVal(strings.ToLower(r.ID)))
 		rb.SetAttributeValue("value", cty.StringVal(r.Value))
 		rb.SetAttributeValue("display_name", cty.StringVal(r.DisplayName))
-		if r.Description != "" {
-			rb.SetAttributeValue("description", cty.StringVal(r.Description))
-		}
+		setString(rb, "description", r.Description)
 		rb.SetAttributeValue("allowed_member_types", stringList(sortedCopy(r.AllowedMemberTypes)))
 		if !r.IsEnabled {
 			rb.SetAttributeValue("enabled", cty.False)
@@ -123,9 +107,7 @@ func writeRolesClaimsSP(body *hclwrite.Body, x extras) {
 				if oc.Essential {
 					ob.SetAttributeValue("essential", cty.True)
 				}
-				if len(oc.AdditionalProperties) > 0 {
-					ob.SetAttributeValue("additional_properties", stringList(sortedCopy(oc.AdditionalProperties)))
-				}
+				setList(ob, "additional_properties", sortedCopy(oc.AdditionalProperties))
 			}
 		}
 	}
@@ -135,27 +117,31 @@ func writeRolesClaimsSP(body *hclwrite.Body, x extras) {
 		if s.AssignmentRequired {
 			sb.SetAttributeValue("app_role_assignment_required", cty.True)
 		}
-		if s.Notes != "" {
-			sb.SetAttributeValue("notes", cty.StringVal(s.Notes))
-		}
-		if len(s.Tags) > 0 {
-			sb.SetAttributeValue("tags", stringList(s.Tags))
-		}
-		if s.LoginURL != "" {
-			sb.SetAttributeValue("login_url", cty.StringVal(s.LoginURL))
-		}
-		if len(s.Owners) > 0 {
-			sb.SetAttributeValue("owners", stringList(s.Owners))
-		}
+		setString(sb, "notes", s.Notes)
+		setList(sb, "tags", s.Tags)
+		setString(sb, "login_url", s.LoginURL)
+		setList(sb, "owners", s.Owners)
 		for _, a := range s.Assignments {
 			asb := sb.AppendNewBlock("assignment", []string{a.Name}).Body()
 			asb.SetAttributeTraversal("principal", hcl.Traversal{
 				hcl.TraverseRoot{Name: "data"}, hcl.TraverseAttr{Name: a.Principal.Type}, hcl.TraverseAttr{Name: a.Principal.Name},
 			})
-			if a.AppRole != "" {
-				asb.SetAttributeValue("app_role", cty.StringVal(a.AppRole))
-			}
+			setString(asb, "app_role", a.AppRole)
 		}
+	}
+}
+
+// setString writes an attribute that is left out when empty.
+func setString(b *hclwrite.Body, name, v string) {
+	if v != "" {
+		b.SetAttributeValue(name, cty.StringVal(v))
+	}
+}
+
+// setList writes a list attribute that is left out when empty.
+func setList(b *hclwrite.Body, name string, v []string) {
+	if len(v) > 0 {
+		b.SetAttributeValue(name, stringList(v))
 	}
 }
 
