@@ -37,6 +37,24 @@ func CheckAny(version string, graphTypes []string, v any) []string {
 	return checkStruct(version, graphTypes, t, strings.Join(graphTypes, "|"))
 }
 
+// Wire pairs a Go value with the Graph type it stands for.
+type Wire struct {
+	GraphType string
+	Value     any
+}
+
+// CheckAll is Check for each of wires, every problem prefixed with the
+// Go type it is in.
+func CheckAll(version string, wires ...Wire) []string {
+	var out []string
+	for _, w := range wires {
+		for _, p := range Check(version, w.GraphType, w.Value) {
+			out = append(out, fmt.Sprintf("%T: %s", w.Value, p))
+		}
+	}
+	return out
+}
+
 var timeType = reflect.TypeOf(time.Time{})
 
 func checkStruct(version string, graphTypes []string, t reflect.Type, path string) []string {

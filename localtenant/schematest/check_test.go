@@ -39,3 +39,21 @@ func TestCheckFindsDrift(t *testing.T) {
 		t.Errorf("Check (-want +got):\n%s", diff)
 	}
 }
+
+// TestCheckAllNamesTheGoType: CheckAll reports each wire's problems
+// under its Go type, and nothing for a type that is Graph's.
+func TestCheckAllNamesTheGoType(t *testing.T) {
+	type goodWeb struct {
+		RedirectURIs []string `json:"redirectUris"`
+	}
+	want := []string{
+		"schematest.badApplication: application.displayName: Go int for Edm.String",
+		"schematest.badApplication: application.colour (Go field Colour): not a property of application in Graph v1.0",
+		"schematest.badApplication: application.tags: Go string for a collection of Edm.String",
+		"schematest.badApplication: application.web.implicitGrantSettings.enableHybrid (Go field Hybrid): not a property of implicitGrantSettings in Graph v1.0",
+	}
+	got := CheckAll("v1.0", Wire{GraphType: "webApplication", Value: goodWeb{}}, Wire{GraphType: "application", Value: badApplication{}})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckAll (-want +got):\n%s", diff)
+	}
+}

@@ -14,25 +14,20 @@ import (
 // and the provider's map bodies produce, so the provider's tests against
 // it cover the writes too.
 func TestWireTypesAreGraph(t *testing.T) {
-	for _, tt := range []struct {
-		graphType string
-		v         any
-	}{
-		{"application", Application{}},
-		{"application", applicationWire{}},
-		{"servicePrincipal", ServicePrincipal{}},
-		{"oAuth2PermissionGrant", OAuth2PermissionGrant{}},
-		{"appRoleAssignment", AppRoleAssignment{}},
-		{"federatedIdentityCredential", FederatedIdentityCredential{}},
-		{"federatedIdentityCredential", federatedUpdate{}},
-		{"keyCredential", keyCredentialWrite{}},
-		{"passwordCredential", PasswordCredential{}},
-		{"appRole", AppRole{}},
-		{"permissionScope", PermissionScope{}},
-	} {
-		for _, p := range schematest.Check("v1.0", tt.graphType, tt.v) {
-			t.Errorf("%T: %s", tt.v, p)
-		}
+	for _, p := range schematest.CheckAll("v1.0",
+		schematest.Wire{GraphType: "application", Value: Application{}},
+		schematest.Wire{GraphType: "application", Value: applicationWire{}},
+		schematest.Wire{GraphType: "servicePrincipal", Value: ServicePrincipal{}},
+		schematest.Wire{GraphType: "oAuth2PermissionGrant", Value: OAuth2PermissionGrant{}},
+		schematest.Wire{GraphType: "appRoleAssignment", Value: AppRoleAssignment{}},
+		schematest.Wire{GraphType: "federatedIdentityCredential", Value: FederatedIdentityCredential{}},
+		schematest.Wire{GraphType: "federatedIdentityCredential", Value: federatedUpdate{}},
+		schematest.Wire{GraphType: "keyCredential", Value: keyCredentialWrite{}},
+		schematest.Wire{GraphType: "passwordCredential", Value: PasswordCredential{}},
+		schematest.Wire{GraphType: "appRole", Value: AppRole{}},
+		schematest.Wire{GraphType: "permissionScope", Value: PermissionScope{}},
+	) {
+		t.Error(p)
 	}
 	// Owners and members are users, groups or service principals.
 	for _, p := range schematest.CheckAny("v1.0", []string{"user", "group", "servicePrincipal"}, DirectoryObject{}) {

@@ -10,15 +10,10 @@ import (
 // permissions) encode and decode only documented properties of
 // Microsoft Graph v1.0, per the description the local tenant serves.
 func TestWireTypesAreGraph(t *testing.T) {
-	for _, tt := range []struct {
-		graphType string
-		v         any
-	}{
-		{"site", Site{}},
-		{"permission", Permission{}},
-	} {
-		for _, p := range schematest.Check("v1.0", tt.graphType, tt.v) {
-			t.Errorf("%T: %s", tt.v, p)
-		}
+	for _, p := range schematest.CheckAll("v1.0",
+		schematest.Wire{GraphType: "site", Value: Site{}},
+		schematest.Wire{GraphType: "permission", Value: Permission{}},
+	) {
+		t.Error(p)
 	}
 }
