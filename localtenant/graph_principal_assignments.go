@@ -106,25 +106,9 @@ func (h principalAssignments) get(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	aid := r.PathValue("assignment")
-	var out map[string]any
-	var set string
-	err := h.s.view(func(st *Store) error {
-		id, aerr := h.find(st, r, false)
-		if aerr != nil {
-			return aerr
-		}
-		a, aerr := st.assignmentOf(aid, false, func(a *AppRoleAssignment) bool { return a.PrincipalID == id })
-		if aerr != nil {
-			return aerr
-		}
-		out, set = toMap(a), h.set(id)
-		return nil
+	return h.entity(w, r, http.StatusOK, false, func(st *Store, id string) (*AppRoleAssignment, *apiError) {
+		return st.assignmentOf(aid, false, func(a *AppRoleAssignment) bool { return a.PrincipalID == id })
 	})
-	if err != nil {
-		return err
-	}
-	h.s.writeEntity(w, r, http.StatusOK, set, out)
-	return nil
 }
 
 func (h principalAssignments) create(w http.ResponseWriter, r *http.Request) error {
@@ -135,17 +119,29 @@ func (h principalAssignments) create(w http.ResponseWriter, r *http.Request) err
 	if aerr != nil {
 		return aerr
 	}
+	return h.entity(w, r, http.StatusCreated, true, func(st *Store, id string) (*AppRoleAssignment, *apiError) {
+		if !strings.EqualFold(in.PrincipalID, id) {
+			return nil, badRequest("The principalId '%s' does not match the %s '%s' in the request URL.", in.PrincipalID, strings.ToLower(h.kind), id)
+		}
+		return st.assignRole(in)
+	})
+}
+
+// entity writes with status the assignment fn finds or makes (in a read
+// of the store, or a write) for the principal the request names.
+func (h principalAssignments) entity(w http.ResponseWriter, r *http.Request, status int, write bool, fn func(st *Store, id string) (*AppRoleAssignment, *apiError)) error {
+	run := h.s.view
+	if write {
+		run = h.s.write
+	}
 	var out map[string]any
 	var set string
-	err := h.s.write(func(st *Store) error {
+	err := run(func(st *Store) error {
 		id, aerr := h.find(st, r, false)
 		if aerr != nil {
 			return aerr
 		}
-		if !strings.EqualFold(in.PrincipalID, id) {
-			return badRequest("The principalId '%s' does not match the %s '%s' in the request URL.", in.PrincipalID, strings.ToLower(h.kind), id)
-		}
-		a, aerr := st.assignRole(in)
+		a, aerr := fn(st, id)
 		if aerr != nil {
 			return aerr
 		}
@@ -155,7 +151,7 @@ func (h principalAssignments) create(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	h.s.writeEntity(w, r, http.StatusCreated, set, out)
+	h.s.writeEntity(w, r, status, set, out)
 	return nil
 }
 
