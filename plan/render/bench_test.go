@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/entraform/entraform/config"
+	"github.com/entraform/entraform/config/catalog"
 	"github.com/entraform/entraform/internal/bench/workload"
 	"github.com/entraform/entraform/plan"
 	"github.com/entraform/entraform/providers/entra"
@@ -43,6 +44,20 @@ func createPlan1000(b *testing.B) *plan.Plan {
 		SecretFiles: map[string]plan.SecretFile{},
 		KeyFiles:    map[string]plan.KeyFile{},
 	}
+	// Microsoft Graph publishes the workload's permissions, as in a
+	// tenant: a plan refuses a permission its resource does not publish.
+	graph := snap.Resources[entra.GraphAppID]
+	cat := catalog.Builtin()
+	role, err := cat.Resolve(entra.GraphAppID, catalog.Application, "Sites.Selected")
+	if err != nil {
+		b.Fatal(err)
+	}
+	graph.AppRoles = append(graph.AppRoles, entra.AppRole{ID: role.ID, Value: role.Value, IsEnabled: true})
+	scope, err := cat.Resolve(entra.GraphAppID, catalog.Delegated, "User.Read")
+	if err != nil {
+		b.Fatal(err)
+	}
+	graph.OAuth2PermissionScopes = append(graph.OAuth2PermissionScopes, entra.PermissionScope{ID: scope.ID, Value: scope.Value, Type: "User", IsEnabled: true})
 	for i, s := range cfg.Sites {
 		snap.Sites[s.Addr] = &sharepoint.Site{ID: "contoso.sharepoint.com,site" + strconv.Itoa(i) + ",web", WebURL: s.URL}
 	}
