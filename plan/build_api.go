@@ -243,7 +243,7 @@ func (b *builder) extrasValue(app *entra.Application, v map[string]any) {
 	v["identifier_uris"] = app.IdentifierURIs
 	v["group_membership_claims"] = derefString(app.GroupMembershipClaims)
 	v["service_management_reference"] = derefString(app.ServiceManagementReference)
-	v["tags"] = userTags(app.Tags)
+	v["tags"] = entra.UserTags(app.Tags)
 	if i := app.Info; i != nil {
 		v["marketing_url"] = derefString(i.MarketingURL)
 		v["privacy_statement_url"] = derefString(i.PrivacyStatementURL)
@@ -286,17 +286,6 @@ func lowered(s []string) []string {
 	out := make([]string, len(s))
 	for i, x := range s {
 		out[i] = strings.ToLower(x)
-	}
-	return out
-}
-
-// userTags are the tags besides entraform's ownership tags.
-func userTags(tags []string) []string {
-	var out []string
-	for _, t := range tags {
-		if !strings.HasPrefix(t, "entraform:") {
-			out = append(out, t)
-		}
 	}
 	return out
 }

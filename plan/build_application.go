@@ -390,7 +390,7 @@ func (b *builder) servicePrincipal(cfgApp *config.Application, app *entra.Applic
 		"login_url":                    d.LoginURL,
 		"notes":                        d.Notes,
 		"object_id":                    unknownString,
-		"tags":                         userTags(d.Tags),
+		"tags":                         entra.UserTags(d.Tags),
 		"workspace":                    b.workspace,
 	})
 	before := cty.NullVal(ObjectTypeOf(TypeServicePrincipal))

@@ -123,7 +123,7 @@ func servicePrincipalValue(sp *entra.ServicePrincipal) cty.Value {
 		"login_url":                    derefString(sp.LoginURL),
 		"notes":                        derefString(sp.Notes),
 		"object_id":                    sp.ID,
-		"tags":                         userTags(sp.Tags),
+		"tags":                         entra.UserTags(sp.Tags),
 		"workspace":                    entra.WorkspaceOf(sp.Tags),
 	})
 }

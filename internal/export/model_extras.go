@@ -92,17 +92,6 @@ func (d *dataSet) list() []*dataBlock {
 	return out
 }
 
-// userTags are the tags besides entraform's.
-func userTags(tags []string) []string {
-	var out []string
-	for _, t := range tags {
-		if !strings.HasPrefix(t, "entraform:") {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -119,7 +108,7 @@ func (ix *index) extras(a *entra.Application, b *appBlock, exported map[string]b
 	x := &b.Extras
 	x.IdentifierURIs = sortedCopy(a.IdentifierURIs)
 	x.GroupClaims, x.SMR = deref(a.GroupMembershipClaims), deref(a.ServiceManagementReference)
-	x.Tags = userTags(a.Tags)
+	x.Tags = entra.UserTags(a.Tags)
 	if i := a.Info; i != nil {
 		x.Info = [4]string{deref(i.MarketingURL), deref(i.PrivacyStatementURL), deref(i.TermsOfServiceURL), deref(i.SupportURL)}
 	}
@@ -136,7 +125,7 @@ func (ix *index) extras(a *entra.Application, b *appBlock, exported map[string]b
 		return
 	}
 	s := &spBlock{AssignmentRequired: sp.AppRoleAssignmentRequired, Notes: deref(sp.Notes), LoginURL: deref(sp.LoginURL),
-		Tags: userTags(sp.Tags), Owners: ownerNames(sp.Owners, operator)}
+		Tags: entra.UserTags(sp.Tags), Owners: ownerNames(sp.Owners, operator)}
 	names := namer{}
 	for _, as := range sp.AssignedTo {
 		if exported[strings.ToLower(as.PrincipalID)] {

@@ -43,6 +43,18 @@ func WithOwnership(tags []string, workspace, address string) []string {
 	return append(out, OwnershipTags(workspace, address)...)
 }
 
+// UserTags are tags without entraform's own (every tag starting with
+// "entraform:"), in their order; nil when there are none.
+func UserTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if !strings.HasPrefix(t, "entraform:") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func tagValue(tags []string, prefix string) string {
 	for _, t := range tags {
 		if v, ok := strings.CutPrefix(t, prefix); ok {
