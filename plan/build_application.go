@@ -468,15 +468,14 @@ func (b *builder) consents(appAddr string, sp *entra.ServicePrincipal, perms per
 
 // roleAssignments plans the admin-granted application permissions.
 func (b *builder) roleAssignments(appAddr string, sp *entra.ServicePrincipal, perms permissionSet) {
-	type key struct{ resource, role string }
-	existing := map[key]entra.AppRoleAssignment{}
+	existing := map[assignmentKey]entra.AppRoleAssignment{}
 	if sp != nil {
 		for _, a := range b.assignsBySP[sp.ID] {
 			resAppID := a.ResourceID
 			if r := b.resourcesByID[a.ResourceID]; r != nil {
 				resAppID = strings.ToLower(r.AppID)
 			}
-			existing[key{resAppID, strings.ToLower(a.AppRoleID)}] = a
+			existing[assignmentKey{resAppID, strings.ToLower(a.AppRoleID)}] = a
 		}
 	}
 	spAddr := appAddr + ".service_principal"
@@ -497,7 +496,7 @@ func (b *builder) roleAssignments(appAddr string, sp *entra.ServicePrincipal, pe
 				"resource_app_id": knownAppID(resAppID),
 				"role":            p.Value,
 			})
-			k := key{resAppID, strings.ToLower(p.ID)}
+			k := assignmentKey{resAppID, strings.ToLower(p.ID)}
 			before := cty.NullVal(ObjectTypeOf(TypeRoleAssignment))
 			a, ok := existing[k]
 			if ok {
@@ -513,27 +512,40 @@ func (b *builder) roleAssignments(appAddr string, sp *entra.ServicePrincipal, pe
 			}
 		}
 	}
-	keys := make([]key, 0, len(existing))
-	for k := range existing {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].resource != keys[j].resource {
-			return keys[i].resource < keys[j].resource
-		}
-		return keys[i].role < keys[j].role
-	})
-	for _, k := range keys {
+	for _, k := range sortedAssignments(existing, nil) {
 		a := existing[k]
 		resource := b.resourcesByID[a.ResourceID]
 		value := a.AppRoleID
 		if resource != nil {
 			value = permissionValue(resource, a.AppRoleID, false)
 		}
-		name := b.roleKey(k.resource, value)
+		name := b.roleKey(k.of, value)
 		addr := fmt.Sprintf("%s.role[%q]", appAddr, name)
 		b.add(deletion(addr, TypeRoleAssignment, name, roleAssignmentValue(a, resource), appAddr, a))
 	}
+}
+
+// assignmentKey finds an app role assignment: of is the resource appId
+// (or id) it is on, or the principal id it is held by; role is the app
+// role id, both in lower case.
+type assignmentKey struct{ of, role string }
+
+// sortedAssignments are the keys of m that keep accepts (all of them
+// for a nil keep), in order.
+func sortedAssignments(m map[assignmentKey]entra.AppRoleAssignment, keep func(assignmentKey) bool) []assignmentKey {
+	keys := make([]assignmentKey, 0, len(m))
+	for k := range m {
+		if keep == nil || keep(k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].of != keys[j].of {
+			return keys[i].of < keys[j].of
+		}
+		return keys[i].role < keys[j].role
+	})
+	return keys
 }
 
 // withAttr returns obj with one attribute replaced.

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -229,11 +228,10 @@ func (b *builder) assignments(app *config.Application, sp *entra.ServicePrincipa
 	}
 	o := b.own[app.Addr]
 	spAddr := app.Addr + ".service_principal"
-	type key struct{ principal, role string }
-	existing := map[key]entra.AppRoleAssignment{}
+	existing := map[assignmentKey]entra.AppRoleAssignment{}
 	if sp != nil && sp.AssignedTo != nil {
 		for _, a := range sp.AssignedTo {
-			existing[key{strings.ToLower(a.PrincipalID), strings.ToLower(a.AppRoleID)}] = a
+			existing[assignmentKey{strings.ToLower(a.PrincipalID), strings.ToLower(a.AppRoleID)}] = a
 		}
 	}
 	for _, as := range app.ServicePrincipal.Assignments {
@@ -255,7 +253,7 @@ func (b *builder) assignments(app *config.Application, sp *entra.ServicePrincipa
 			"principal_id": id, "principal_type": principalType(p.Kind),
 		})
 		before := cty.NullVal(ObjectTypeOf(TypeAssignment))
-		k := key{strings.ToLower(p.ID), roleID}
+		k := assignmentKey{strings.ToLower(p.ID), roleID}
 		cur, found := existing[k]
 		if found {
 			before = withAttr(withAttr(assignmentValue(cur, as.AppRole), "principal", cty.StringVal(as.Principal)),
@@ -279,19 +277,7 @@ func (b *builder) assignments(app *config.Application, sp *entra.ServicePrincipa
 			ours[strings.ToLower(s.ID)] = true
 		}
 	}
-	keys := make([]key, 0, len(existing))
-	for k := range existing {
-		if !ours[k.principal] {
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].principal != keys[j].principal {
-			return keys[i].principal < keys[j].principal
-		}
-		return keys[i].role < keys[j].role
-	})
-	for _, k := range keys {
+	for _, k := range sortedAssignments(existing, func(k assignmentKey) bool { return !ours[k.of] }) {
 		a := existing[k]
 		role := b.roleValue(app, a.AppRoleID)
 		name := a.PrincipalDisplayName
