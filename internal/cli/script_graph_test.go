@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -71,4 +72,38 @@ func graphCall(tenant *localtenant.Server, method, path string, body []string) (
 	var b bytes.Buffer
 	_, err = io.Copy(&b, resp.Body)
 	return resp.StatusCode, b.Bytes(), err
+}
+
+// cmdGraphID implements "graph-id NAME PATH": GET PATH as cmdGraph does
+// and set the environment variable NAME to the id of the object it
+// answers (or of the one object of its value list), so a script can name
+// an object Graph made in a later call.
+func cmdGraphID(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: graph-id NAME PATH")
+	}
+	status, body, err := graphCall(scriptTenant(ts, "graph-id"), "GET", args[1], nil)
+	if err != nil {
+		ts.Fatalf("graph-id: %v", err)
+	}
+	if status >= 400 {
+		ts.Fatalf("graph-id GET %s: status %d: %s", args[1], status, body)
+	}
+	var answer struct {
+		ID    string `json:"id"`
+		Value []struct {
+			ID string `json:"id"`
+		} `json:"value"`
+	}
+	if err := json.Unmarshal(body, &answer); err != nil {
+		ts.Fatalf("graph-id GET %s: %v", args[1], err)
+	}
+	id := answer.ID
+	if id == "" {
+		if len(answer.Value) != 1 {
+			ts.Fatalf("graph-id GET %s: %d objects, want one", args[1], len(answer.Value))
+		}
+		id = answer.Value[0].ID
+	}
+	ts.Setenv(args[0], id)
 }

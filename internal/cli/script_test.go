@@ -41,6 +41,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"exits":          cmdExits,
 			"graph":          cmdGraph,
+			"graph-id":       cmdGraphID,
 			"no-secret-leak": cmdNoSecretLeak,
 			"free-port":      cmdFreePort,
 			"github-oidc":    cmdGitHubOIDC,
