@@ -286,23 +286,8 @@ func decodeAppRole(d *decoder, b *block, uniqueName string, parent *decoder) *Ap
 	checkPermissionValue(d, b, r.Value)
 	r.DisplayName, _ = d.str(b.body.attrs, "display_name")
 	r.Description, _ = d.str(b.body.attrs, "description")
-	types, ranges, a := d.strList(b.body.attrs, "allowed_member_types")
-	if a != nil && len(types) == 0 && !d.diags.HasErrors() {
-		d.errorf(a.Expr.Range(), "No allowed member types", "An app role is given to users and groups (\"User\"), to applications (\"Application\"), or both; list at least one.")
-	}
-	seen := map[string]bool{}
-	for i, t := range types {
-		if !oneOf(t, memberTypes) {
-			d.errorf(ranges[i], "Invalid member type", "%q is not a member type; use %s%s.", t, quoteList(memberTypes), didYouMean(t, memberTypes))
-			continue
-		}
-		if seen[t] {
-			d.errorf(ranges[i], "Duplicate member type", "%q is listed twice.", t)
-			continue
-		}
-		seen[t] = true
-		r.AllowedMemberTypes = append(r.AllowedMemberTypes, t)
-	}
+	r.AllowedMemberTypes = d.choiceList(b.body.attrs, "allowed_member_types", memberTypes, false, "member type",
+		"No allowed member types", "An app role is given to users and groups (\"User\"), to applications (\"Application\"), or both; list at least one.")
 	if _, ok := b.body.attrs["enabled"]; ok {
 		r.Enabled = d.boolean(b.body.attrs, "enabled")
 	}

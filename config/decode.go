@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -180,4 +181,34 @@ func (d *decoder) appRef(attrs hcl.Attributes, name string, apps map[string]*blo
 	}
 	d.errorf(a.Expr.Range(), "Invalid application reference", "%s", detail)
 	return "", false
+}
+
+// choiceList reads a list attribute whose items are each one of choices
+// (compared in lower case when fold, and returned so), each listed once.
+// kind names an item in diagnostics ("member type"); an empty list is an
+// error with emptySummary and emptyDetail.
+func (d *decoder) choiceList(attrs hcl.Attributes, name string, choices []string, fold bool, kind, emptySummary, emptyDetail string) []string {
+	items, ranges, a := d.strList(attrs, name)
+	if a != nil && len(items) == 0 && !d.diags.HasErrors() {
+		d.errorf(a.Expr.Range(), emptySummary, "%s", emptyDetail)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, item := range items {
+		key := item
+		if fold {
+			key = strings.ToLower(item)
+		}
+		if !oneOf(key, choices) {
+			d.errorf(ranges[i], "Invalid "+kind, "%q is not a %s; use %s%s.", item, kind, quoteList(choices), didYouMean(key, choices))
+			continue
+		}
+		if seen[key] {
+			d.errorf(ranges[i], "Duplicate "+kind, "%q is listed twice.", item)
+			continue
+		}
+		seen[key] = true
+		out = append(out, key)
+	}
+	return out
 }

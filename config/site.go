@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -53,24 +54,8 @@ func (l *loader) decodeSite(name string, b *block, inst instance, ctx *hcl.EvalC
 			}
 			byApp[addr] = g
 		}
-		roles, ranges, a := d.strList(gb.body.attrs, "roles")
-		if a != nil && len(roles) == 0 && !d.diags.HasErrors() {
-			d.errorf(a.Expr.Range(), "Empty roles", "A grant gives at least one role: %s.", quoteList(siteRoles))
-		}
-		dup := map[string]bool{}
-		for i, r := range roles {
-			lr := strings.ToLower(r)
-			if !oneOf(lr, siteRoles) {
-				d.errorf(ranges[i], "Invalid site role", "%q is not a site role; use %s%s.", r, quoteList(siteRoles), didYouMean(lr, siteRoles))
-				continue
-			}
-			if dup[lr] {
-				d.errorf(ranges[i], "Duplicate site role", "%q is listed twice.", r)
-				continue
-			}
-			dup[lr] = true
-			g.Roles = append(g.Roles, lr)
-		}
+		g.Roles = d.choiceList(gb.body.attrs, "roles", siteRoles, true, "site role",
+			"Empty roles", fmt.Sprintf("A grant gives at least one role: %s.", quoteList(siteRoles)))
 		s.Grants = append(s.Grants, g)
 	}
 	return s, d.diags
