@@ -269,7 +269,11 @@ func (r *sizeRun) plan(ctx context.Context, run, mode string, want expect) (_ *p
 	m.Changes = creates + updates + others
 	m.Sites = workload.SiteCount(r.n)
 	if run == RunPlanNoOp {
-		m.FloorRequests = 4*ceilDiv(r.n, 999) + 2*ceilDiv(m.Sites, 20)
+		// The application list carries its federated credentials
+		// ($expand), and Graph pages a list with $expand by 100; the
+		// service principals, grants and role assignments come 999 a
+		// page; sites and their permissions 20 to a $batch.
+		m.FloorRequests = ceilDiv(r.n, 100) + 3*ceilDiv(r.n, 999) + 2*ceilDiv(m.Sites, 20)
 	}
 	r.out = append(r.out, m)
 	fmt.Fprintf(r.opts.Progress, "N=%-5d %5s  %-18s %-5s  %5d requests  %9s  cpu %s\n",
